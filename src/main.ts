@@ -1,0 +1,43 @@
+import { buildApp } from "./app.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+
+// The only place that listens for signals and exits the process.
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}
+
+const app = buildApp(config);
+let stopping = false;
+
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  app.logger.info({ signal }, "shutting down");
+  try {
+    await app.stop();
+    process.exit(0);
+  } catch (error) {
+    app.logger.error({ err: error }, "shutdown failed");
+    process.exit(1);
+  }
+}
+
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+try {
+  await app.start();
+  const address = app.address();
+  if (address) app.logger.info(`GraphQL and GraphiQL at http://${address.host}:${address.port}/graphql`);
+} catch (error) {
+  app.logger.fatal({ err: error }, "startup failed");
+  await app.stop().catch(() => undefined);
+  process.exit(1);
+}

@@ -1,9 +1,16 @@
 import { defineConfig } from "vitest/config";
 
+// graphql ships CommonJS (main) and ESM (module) builds. Node loads the CommonJS one for
+// Pothos and for us; Vite would hand our files the ESM one, and graphql rejects types from
+// "another module or realm". Pin everyone to the build Node uses.
+const sharedResolve = { alias: { graphql: "graphql/index.js" } };
+
 export default defineConfig({
+  resolve: sharedResolve,
   test: {
     projects: [
       {
+        resolve: sharedResolve,
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
@@ -12,6 +19,7 @@ export default defineConfig({
         },
       },
       {
+        resolve: sharedResolve,
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],

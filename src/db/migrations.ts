@@ -33,13 +33,14 @@ export async function readMigrationList(migrationsDir: string): Promise<Migratio
  * Returns the names applied now.
  */
 export async function applyMigrations(databaseUrl: string, migrationsDir: string): Promise<string[]> {
-  const engine = await openSchemaEngine(databaseUrl);
+  const schemaEngine = await openSchemaEngine(databaseUrl);
+  const { engine } = schemaEngine;
   try {
     const migrationsList = await readMigrationList(migrationsDir);
     const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: noFilter });
     return appliedMigrationNames;
   } finally {
-    engine.free();
+    await schemaEngine.close();
   }
 }
 
@@ -58,7 +59,8 @@ export async function diffMigrationsToSchema(
   schemaPath: string,
 ): Promise<string> {
   const schema = await readSchemaFile(schemaPath);
-  const engine = await openSchemaEngine(databaseUrl, [schema]);
+  const schemaEngine = await openSchemaEngine(databaseUrl, [schema]);
+  const { engine } = schemaEngine;
   try {
     const migrationsList = await readMigrationList(migrationsDir);
     const result = await engine.diff({
@@ -71,6 +73,6 @@ export async function diffMigrationsToSchema(
     const sql = result.stdout ?? "";
     return /^\s*(--.*\n?)*\s*$/.test(sql) || sql.includes("This is an empty migration") ? "" : sql;
   } finally {
-    engine.free();
+    await schemaEngine.close();
   }
 }

@@ -1,9 +1,19 @@
 import type { Server } from "node:http";
-import type { ExecutionArgs } from "graphql";
+import type { DocumentNode, ExecutionArgs, GraphQLError, GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { YogaServerInstance } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { Logger } from "../logging/logger.ts";
+
+/** The part of Yoga's enveloped functions graphql-ws needs, typed (Yoga types it loosely). */
+interface Enveloped {
+  schema: GraphQLSchema;
+  execute: (args: ExecutionArgs) => unknown;
+  subscribe: (args: ExecutionArgs) => unknown;
+  contextFactory: () => unknown;
+  parse: (source: string) => DocumentNode;
+  validate: (schema: GraphQLSchema, document: DocumentNode) => readonly GraphQLError[];
+}
 
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => unknown;
@@ -26,19 +36,20 @@ export function attachGraphqlWs(
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onSubscribe: async (ctx, _id, payload) => {
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+        const enveloped = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params: payload,
-        });
-        const args = {
+        }) as Enveloped;
+        const { schema, execute, subscribe, contextFactory, parse, validate } = enveloped;
+        const args: ExecutionArgs = {
           schema,
           operationName: payload.operationName,
           document: parse(payload.query),
           variableValues: payload.variables,
           contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
+          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
         };
         const errors = validate(args.schema, args.document);
         if (errors.length) return errors;

@@ -1,0 +1,164 @@
+import Bottleneck from "bottleneck";
+import { z } from "zod";
+import { ProviderError } from "../providers/provider-types.ts";
+import type { ProviderName } from "../providers/provider-types.ts";
+import { roundMs, roundUsd } from "./batch-summary.ts";
+import { toCallError, withAbort } from "./call-errors.ts";
+import type { FieldError } from "./form-field-types.ts";
+import type { GenerationDeps } from "./generate-batch-service.ts";
+import { parseOrThrow } from "./generation-input-error.ts";
+import { serialCallback } from "./serial-callback.ts";
+
+/** The outcome of one prompt; `text` is null and `error` set when it failed. */
+export interface PromptResult {
+  index: number;
+  prompt: string;
+  success: boolean;
+  text: string | null;
+  error: FieldError | null;
+  /** Input plus output tokens as the gateway reported them. */
+  tokens: number;
+  latencyMs: number;
+  costUsd: number;
+  cached: boolean;
+}
+
+/** Totals for a prompt batch. */
+export interface PromptBatchSummary {
+  total: number;
+  succeeded: number;
+  failed: number;
+  cachedCount: number;
+  totalTokens: number;
+  totalCostUsd: number;
+  totalTimeMs: number;
+}
+
+/** Results in input order plus totals. */
+export interface PromptBatchResult {
+  results: PromptResult[];
+  summary: PromptBatchSummary;
+}
+
+/** Per-request settings of generatePrompts. */
+export interface PromptBatchOptions {
+  model?: string;
+  provider?: ProviderName;
+  /** Calls in flight at once for this request, 1..50; default 5. */
+  maxConcurrent?: number;
+  /** Most prompts per request; default 100. */
+  maxPrompts?: number;
+  /** Longest prompt in characters; default 100,000. */
+  maxPromptChars?: number;
+  maxOutputTokens?: number;
+  userId?: string | null;
+  subjectId?: string | null;
+  /** Aborting finishes outstanding prompts as failed with code ABORTED. */
+  signal?: AbortSignal;
+  /** Called once per prompt as it finishes, one call at a time, for streaming. */
+  onResult?: (result: PromptResult) => void | Promise<void>;
+}
+
+function promptBatchSchema(maxPrompts: number, maxPromptChars: number) {
+  return z.object({
+    prompts: z
+      .array(
+        z
+          .string("each prompt must be a string")
+          .refine((prompt) => prompt.trim() !== "", "prompt is empty")
+          .refine((prompt) => prompt.length <= maxPromptChars, `prompt is longer than ${maxPromptChars} characters`),
+        "prompts must be a list",
+      )
+      .min(1, "prompts must contain at least one prompt")
+      .max(maxPrompts, `prompts may contain at most ${maxPrompts} prompts`),
+    model: z.string().trim().min(1, "model must not be empty").optional(),
+    maxConcurrent: z
+      .int("maxConcurrent must be a whole number")
+      .min(1, "maxConcurrent must be at least 1")
+      .max(50, "maxConcurrent must be at most 50")
+      .default(5),
+  });
+}
+
+/**
+ * Runs independent prompts through the gateway, at most `maxConcurrent` at once. A failed
+ * prompt is reported in its result and never fails the batch. Throws GenerationInputError for
+ * invalid input (naming the prompt: "prompts[2]: prompt is empty").
+ */
+export async function generatePrompts(
+  deps: GenerationDeps,
+  prompts: string[],
+  options: PromptBatchOptions = {},
+): Promise<PromptBatchResult> {
+  const now = deps.now ?? (() => performance.now());
+  const started = now();
+  const schema = promptBatchSchema(options.maxPrompts ?? 100, options.maxPromptChars ?? 100_000);
+  const input = parseOrThrow(schema, { prompts, model: options.model, maxConcurrent: options.maxConcurrent }, (path) =>
+    path[0] === "prompts" && typeof path[1] === "number" ? `prompts[${path[1]}]` : undefined,
+  );
+  const limiter = new Bottleneck({ maxConcurrent: input.maxConcurrent });
+  const notify = serialCallback(options.onResult);
+  const results = await Promise.all(
+    input.prompts.map(async (prompt, index) => {
+      const result = await limiter.schedule(() => runPrompt(deps, now, prompt, index, input.model, options));
+      notify.call(result);
+      return result;
+    }),
+  );
+  await notify.drain();
+  return {
+    results,
+    summary: {
+      total: results.length,
+      succeeded: results.filter((result) => result.success).length,
+      failed: results.filter((result) => !result.success).length,
+      cachedCount: results.filter((result) => result.cached).length,
+      totalTokens: results.reduce((sum, result) => sum + result.tokens, 0),
+      totalCostUsd: roundUsd(results.reduce((sum, result) => sum + result.costUsd, 0)),
+      totalTimeMs: roundMs(now() - started),
+    },
+  };
+}
+
+async function runPrompt(
+  deps: GenerationDeps,
+  now: () => number,
+  prompt: string,
+  index: number,
+  model: string | undefined,
+  options: PromptBatchOptions,
+): Promise<PromptResult> {
+  const { signal } = options;
+  const base = { index, prompt, text: null, tokens: 0, latencyMs: 0, costUsd: 0, cached: false };
+  if (signal?.aborted) return { ...base, success: false, error: toCallError(signal.reason, signal) };
+  const started = now();
+  try {
+    const result = await withAbort(signal, () =>
+      deps.gateway.generate({
+        purpose: "generation.prompt",
+        userId: options.userId ?? null,
+        subjectId: options.subjectId ?? null,
+        model,
+        provider: options.provider,
+        messages: [{ role: "user", content: prompt }],
+        maxOutputTokens: options.maxOutputTokens,
+        signal,
+      }),
+    );
+    return {
+      ...base,
+      success: true,
+      text: result.text,
+      error: null,
+      tokens: result.usage.inputTokens + result.usage.outputTokens,
+      latencyMs: roundMs(now() - started),
+      costUsd: roundUsd(result.costUsd),
+      cached: result.cached,
+    };
+  } catch (error) {
+    if (!(error instanceof ProviderError) && !signal?.aborted) {
+      deps.logger?.warn({ err: error, index }, "prompt generation failed unexpectedly");
+    }
+    return { ...base, success: false, error: toCallError(error, signal), latencyMs: roundMs(now() - started) };
+  }
+}

@@ -1,0 +1,165 @@
+import type { LayoutLine } from "./layout-lines.ts";
+
+/** A block of one reading region, ready to render as markdown. */
+export type LayoutBlock =
+  | { kind: "heading"; level: 1 | 2 | 3; lines: LayoutLine[] }
+  | { kind: "paragraph"; lines: LayoutLine[] }
+  /** `marker` is "-" for bullets or "N." for numbered items; the lines still carry it. */
+  | { kind: "list-item"; marker: string; lines: LayoutLine[] };
+
+type IndentStyle = "first-line" | "hanging" | "none";
+
+const BULLET = /^[•◦▪▫●○■□‣⁃∙·*–-]\s+(?=\S)/u;
+const NUMBERED = /^(?:\(?(\d{1,3})[.)])\s+(?=\S)/;
+const BRACKET_LABEL = /^\[[^\]\s][^\]]{0,48}\]/;
+
+/** Heading level of a line from its size relative to body text, or 0 for body text. */
+function headingLevel(line: LayoutLine, bodyFontSize: number): 0 | 1 | 2 | 3 {
+  if (!/\p{L}{2}/u.test(line.text)) return 0;
+  const ratio = line.fontSize / bodyFontSize;
+  const words = line.text.split(/\s+/).length;
+  if (ratio >= 1.6 && words <= 20) return 1;
+  if (words > 15) return 0;
+  if (ratio >= 1.25) return 2;
+  if (ratio < 0.95 || /[,;]$/.test(line.text)) return 0;
+  if (/\.$/.test(line.text) && words > 4) return 0;
+  // Slightly larger lines are headings only when also set apart by weight or capitals: author
+  // and affiliation lines under a title are often a point or two larger than body text.
+  if (line.boldRatio >= 0.5 && (ratio >= 1.08 || (line.boldRatio >= 0.9 && words <= 12))) return 3;
+  if (ratio >= 1.15 && words <= 6) return 3;
+  // Older papers mark sections with capitals ("REFERENCES", "1 INTRODUCTION").
+  const letters = line.text.replace(/[^\p{L}]/gu, "");
+  if (letters.length >= 4 && words <= 6 && letters === letters.toUpperCase()) return 3;
+  return 0;
+}
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function sameSize(a: LayoutLine, b: LayoutLine): boolean {
+  return Math.max(a.fontSize, b.fontSize) / Math.min(a.fontSize, b.fontSize) < 1.1;
+}
+
+/** The usual distance between baselines of consecutive lines of one size in this region. */
+function typicalPitch(lines: readonly LayoutLine[], fontSize: number): number {
+  const pitches: number[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const [a, b] = [lines[i - 1]!, lines[i]!];
+    if (a.fontSize !== fontSize || b.fontSize !== fontSize) continue;
+    const pitch = b.y0 - a.y0;
+    if (pitch >= 0.9 * fontSize && pitch <= 2.2 * fontSize) pitches.push(pitch);
+  }
+  return median(pitches) ?? 1.2 * fontSize;
+}
+
+/**
+ * Whether a run of lines starts paragraphs with an indented first line or with an outdented
+ * one (hanging indent, typical of bibliographies). Both alternate indentation, so the tell is
+ * which lines are short: the last line of a paragraph precedes the line that starts the next.
+ */
+function indentStyle(lines: readonly LayoutLine[], right: number): IndentStyle {
+  let firstLine = 0;
+  let hanging = 0;
+  for (let i = 1; i < lines.length; i++) {
+    const [prev, cur] = [lines[i - 1]!, lines[i]!];
+    if (!sameSize(prev, cur)) continue;
+    const em = cur.fontSize;
+    const dx = cur.x0 - prev.x0;
+    if (Math.abs(dx) < 0.5 * em || Math.abs(dx) > 6 * em) continue;
+    const prevShort = prev.x1 < right - 2 * em;
+    if ((dx > 0) === prevShort) firstLine++;
+    else hanging++;
+  }
+  if (firstLine === 0 && hanging === 0) return "none";
+  return hanging > firstLine ? "hanging" : "first-line";
+}
+
+function listMarker(text: string): string | undefined {
+  if (BULLET.test(text)) return "-";
+  const numbered = NUMBERED.exec(text);
+  return numbered ? `${numbered[1]}.` : undefined;
+}
+
+interface RegionFacts {
+  right: number;
+  pitchBySize: Map<number, number>;
+}
+
+/** Decides whether `cur` continues the block that `prev` belongs to. */
+function continuesBlock(
+  prev: LayoutLine,
+  cur: LayoutLine,
+  style: IndentStyle,
+  facts: RegionFacts,
+  heading: boolean,
+): boolean {
+  if (!sameSize(prev, cur)) return false;
+  const pitch = cur.y0 - prev.y0;
+  const expected = facts.pitchBySize.get(cur.fontSize) ?? 1.2 * cur.fontSize;
+  // Titles are set with generous leading, so heading lines may sit further apart.
+  const allowed = heading ? Math.max(expected * 1.3, 1.8 * cur.fontSize) : expected * 1.3;
+  if (pitch <= 0 || pitch > allowed + 1) return false;
+  // Headings are often centred, so only size and spacing tell whether a line continues one;
+  // a section heading directly followed by a slightly smaller subsection heading is two.
+  if (heading) return cur.fontSize === prev.fontSize;
+  const em = cur.fontSize;
+  const dx = cur.x0 - prev.x0;
+  const prevShort = prev.x1 < facts.right - 2 * em;
+  const prevEnds = prevShort || /[.!?:;)\]]$/.test(prev.text) || dx < -0.5 * em;
+  // A bullet glyph always starts an item; "-", digits and brackets also occur mid-sentence.
+  if (/^[•◦▪▫●○■□‣⁃∙]/u.test(cur.text)) return false;
+  if (prevEnds && (listMarker(cur.text) !== undefined || BRACKET_LABEL.test(cur.text))) return false;
+  if (style === "first-line" && dx > 0.5 * em && dx < 6 * em) return false;
+  if (style === "hanging" && dx < -0.5 * em && dx > -6 * em) return false;
+  return true;
+}
+
+function finishBlock(level: 0 | 1 | 2 | 3, lines: LayoutLine[]): LayoutBlock {
+  const maxLines = level === 1 ? 4 : level === 3 && lines.every((line) => line.boldRatio >= 0.9) ? 2 : 3;
+  if (level > 0 && lines.length <= maxLines) return { kind: "heading", level: level as 1 | 2 | 3, lines };
+  const marker = listMarker(lines[0]!.text);
+  return marker ? { kind: "list-item", marker, lines } : { kind: "paragraph", lines };
+}
+
+/**
+ * Groups the lines of one reading region (top to bottom) into headings, paragraphs and list
+ * items using vertical gaps, size changes, indentation and list markers.
+ */
+export function buildBlocks(lines: readonly LayoutLine[], bodyFontSize: number): LayoutBlock[] {
+  if (lines.length === 0) return [];
+  const sizes = new Set(lines.map((line) => line.fontSize));
+  const facts: RegionFacts = {
+    right: Math.max(...lines.map((line) => line.x1)),
+    pitchBySize: new Map([...sizes].map((size) => [size, typicalPitch(lines, size)])),
+  };
+  const levels = lines.map((line) => headingLevel(line, bodyFontSize));
+  // Indentation style is judged between headings, so a bibliography set with hanging indents is
+  // not outvoted by the body text above its heading.
+  const styles: IndentStyle[] = [];
+  for (let start = 0; start < lines.length; ) {
+    let end = start + 1;
+    while (end < lines.length && (levels[end] === 0) === (levels[start] === 0)) end++;
+    const style = indentStyle(lines.slice(start, end), facts.right);
+    for (let i = start; i < end; i++) styles.push(style);
+    start = end;
+  }
+  const blocks: LayoutBlock[] = [];
+  let current: LayoutLine[] = [lines[0]!];
+  let currentLevel = levels[0]!;
+  for (let i = 1; i < lines.length; i++) {
+    const [prev, cur, level] = [lines[i - 1]!, lines[i]!, levels[i]!];
+    const continues = level === currentLevel && continuesBlock(prev, cur, styles[i]!, facts, level > 0);
+    if (continues && (level === 0 || current.length < 4)) {
+      current.push(cur);
+      continue;
+    }
+    blocks.push(finishBlock(currentLevel, current));
+    current = [cur];
+    currentLevel = level;
+  }
+  blocks.push(finishBlock(currentLevel, current));
+  return blocks;
+}

@@ -1,0 +1,87 @@
+/**
+ * Results of the PDF engine's operations, as the pool returns them to the pipeline. Coordinates
+ * are PDF points (1/72 in) measured from the top-left corner of the page as displayed (after the
+ * page's /Rotate), so they line up with a rendered PNG scaled by dpiUsed / 72.
+ */
+
+/** What VALIDATE needs to know about a document before any page is touched. */
+export interface PdfInspection {
+  /** Counted from the parsed page tree, not taken from metadata. */
+  pageCount: number;
+  /** True when the file uses a security handler (it opened, so the user password was empty). */
+  encrypted: boolean;
+  /** From XMP dc:title or the Info dictionary, when present and non-blank. */
+  title?: string;
+  /** Primitive entries of the Info dictionary (custom keys prefixed "Custom:"), length-capped. */
+  info: Record<string, string | number | boolean>;
+}
+
+/** One page rendered to PNG. */
+export interface RenderedPage {
+  pageNumber: number;
+  /** Pixel size of the PNG. */
+  width: number;
+  height: number;
+  /** The DPI actually used: lower than requested when the pixel cap forced a smaller scale. */
+  dpiUsed: number;
+  png: Uint8Array;
+}
+
+/** A run of text from the page's content stream, as pdf.js groups it. */
+export interface TextItem {
+  text: string;
+  /** Left edge, in points from the page's left. */
+  x: number;
+  /** Top edge (baseline minus the font's ascent), in points from the page's top. */
+  y: number;
+  width: number;
+  height: number;
+  /** Effective size in points: the text matrix's vertical scale times the font size. */
+  fontSize: number;
+  /** The PDF's font name without the subset tag ("ABCDEF+"), or pdf.js's id when unknown. */
+  fontName: string;
+  /** Present when the font is known; true for bold/black/heavy/semibold faces. */
+  bold?: boolean;
+  /** True when pdf.js saw a line break after this item. */
+  hasEOL: boolean;
+}
+
+/** The text layer of one page. */
+export interface ExtractedPage {
+  pageNumber: number;
+  /** Page size in points, as displayed. */
+  width: number;
+  height: number;
+  items: TextItem[];
+}
+
+/** A pixel rectangle in the OCR'd image, top-left origin, x1/y1 exclusive. */
+export interface OcrBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** One recognised word. Confidence is 0-100. */
+export interface OcrWord {
+  text: string;
+  confidence: number;
+  bbox: OcrBox;
+}
+
+/** One recognised line with its words. */
+export interface OcrLine {
+  text: string;
+  confidence: number;
+  bbox: OcrBox;
+  words: OcrWord[];
+}
+
+/** OCR of one page image. */
+export interface OcrResult {
+  text: string;
+  /** Mean word confidence, 0-100. */
+  confidence: number;
+  lines: OcrLine[];
+}

@@ -1,0 +1,24 @@
+import type { Config } from "../config.ts";
+import type { ProviderLayerOptions } from "./provider-options.ts";
+
+/** Maps the LLM_* / OPENAI_* / ANTHROPIC_* / EMBEDDING_* variables onto the provider layer. */
+export function providerOptionsFromConfig(config: Config): ProviderLayerOptions {
+  const p = config.providers;
+  return {
+    provider: p.provider,
+    model: p.model,
+    embeddingProvider: p.embeddingProvider,
+    embeddingModel: p.embeddingModel,
+    openaiApiKey: p.openaiApiKey,
+    openaiBaseUrl: p.openaiBaseUrl,
+    anthropicApiKey: p.anthropicApiKey,
+    anthropicBaseUrl: p.anthropicBaseUrl,
+    redisUrl: config.redisUrl,
+    limits: { maxConcurrent: p.maxConcurrent, requestsPerMinute: p.requestsPerMinute ?? null, tokensPerMinute: p.tokensPerMinute ?? null },
+    timeoutMs: p.timeoutMs,
+    maxAttempts: p.maxAttempts,
+    cacheEnabled: p.cacheEnabled,
+    cacheTtlMs: p.cacheTtlMs,
+    prices: p.prices,
+  };
+}

@@ -1,0 +1,26 @@
+import { createFetch } from "@whatwg-node/fetch";
+import type { Config } from "../config.ts";
+
+/** Bytes of one non-file multipart field (`operations`, `map`): queries and variables. */
+export const maxMultipartFieldBytes = 1024 * 1024;
+
+/**
+ * The fetch API Yoga builds its requests with, with explicit limits for multipart bodies
+ * (busboy in @whatwg-node/node-fetch). A file over the limit answers 413
+ * REQUEST_ENTITY_TOO_LARGE; too many files or fields answer 400. The GraphQL multipart
+ * spec needs two fields (`operations`, `map`) plus one part per file.
+ */
+export function multipartLimitedFetchAPI(config: Pick<Config, "maxFiles" | "maxFileBytes">): ReturnType<typeof createFetch> {
+  const fields = 8;
+  return createFetch({
+    formDataLimits: {
+      fileSize: config.maxFileBytes,
+      files: config.maxFiles,
+      fields,
+      parts: config.maxFiles + fields,
+      fieldSize: maxMultipartFieldBytes,
+      fieldNameSize: 100,
+      headerSize: 100,
+    },
+  });
+}

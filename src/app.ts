@@ -3,13 +3,22 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { GraphQLError } from "graphql";
 import { createYoga, type YogaServerInstance } from "graphql-yoga";
+import { createOwnerKeyIfNoUser, firstStartBanner } from "./auth/first-start.ts";
+import { createRequestAuthenticator } from "./auth/request-authenticator.ts";
+import { createUserRateLimiter, type UserRateLimiter } from "./auth/user-rate-limiter.ts";
+import { startDomainServices } from "./app-services.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { HealthService } from "./health/health-service.ts";
 import { attachGraphqlWs } from "./http/graphql-ws-server.ts";
+import { isPageImageRequest, servePageImage } from "./http/page-image-route.ts";
 import { requestIdFrom } from "./http/request-id.ts";
+import { csrfPreventionPlugin } from "./http/security-csrf.ts";
+import { multipartLimitedFetchAPI } from "./http/security-multipart.ts";
+import { graphqlHardeningPlugins } from "./http/security-plugins.ts";
+import { createWsSecurity } from "./http/security-ws.ts";
 import { createLogger, type Logger } from "./logging/logger.ts";
-import type { GraphQLContext } from "./schema/context.ts";
+import type { GraphQLContext, Viewer } from "./schema/context.ts";
 import { schema } from "./schema/index.ts";
 import type { Services } from "./services.ts";
 
@@ -18,6 +27,8 @@ const defaultMigrationsDir = fileURLToPath(new URL("../prisma/migrations", impor
 export interface AppOptions {
   logger?: Logger;
   migrationsDir?: string;
+  /** Where the first-start key box is printed (default process.stderr, never the JSON logger). */
+  stderr?: { write(text: string): unknown };
 }
 
 export interface App {
@@ -50,6 +61,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
   const health = new HealthService(config.role);
   let services: Services | undefined;
   let database: Database | undefined;
+  let domain: Awaited<ReturnType<typeof startDomainServices>> | undefined;
   let server: Server | undefined;
   let ws: { close(): Promise<void> } | undefined;
   let inFlight = 0;
@@ -63,6 +75,15 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     return services;
   };
 
+  let rateLimiter: UserRateLimiter | undefined;
+  const authenticator = createRequestAuthenticator({
+    prisma: () => requireServices().db.prisma,
+    limiter: () => {
+      requireServices(); // SERVICE_UNAVAILABLE while starting or stopping
+      return rateLimiter!;
+    },
+  });
+
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -71,14 +92,25 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     healthCheckEndpoint: "/__yoga_health",
     logging: yogaLogger(logger),
     maskedErrors: { isDev: false },
-    context: ({ request, req }: { request?: Request; req?: IncomingMessage }) => {
+    // Multipart limits from config; CSRF, Armor limits, suggestions and introspection apply
+    // to HTTP, SSE and graphql-ws alike (graphql-ws runs through yoga.getEnveloped).
+    fetchAPI: multipartLimitedFetchAPI(config),
+    plugins: [csrfPreventionPlugin(), ...graphqlHardeningPlugins(config)],
+    context: async ({ request, req, socketViewer }: { request?: Request; req?: IncomingMessage; socketViewer?: Viewer }) => {
       const header = request?.headers.get("x-request-id") ?? (req?.headers["x-request-id"] as string | undefined);
       const requestId = requestIdFrom(header);
+      const requestLogger = logger.child({ requestId });
+      // One key lookup (and one quota token) per operation; graphql-ws authenticated the socket.
+      const viewer = await authenticator.viewerFor(
+        socketViewer ? { socketViewer } : { authorization: request?.headers.get("authorization") },
+        requestLogger,
+      );
       return {
         requestId,
-        logger: logger.child({ requestId }),
+        logger: requestLogger,
         health,
         services: requireServices,
+        viewer,
       };
     },
   });
@@ -90,6 +122,13 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       void health.check().then((report) => {
         res.writeHead(report.status === "ok" ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
         res.end(req.method === "HEAD" ? undefined : JSON.stringify(report));
+      });
+      return;
+    }
+    if (isPageImageRequest(req)) {
+      servePageImage(req, res, services?.db.prisma).catch((error: unknown) => {
+        logger.error({ err: error }, "page image request failed");
+        if (!res.headersSent) res.writeHead(500).end();
       });
       return;
     }
@@ -109,7 +148,14 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       if (listen) {
         // Listen first so /health can answer 503 while the database starts.
         server = createServer(handle);
-        ws = attachGraphqlWs(server, yoga as never, logger);
+        const wsSecurity = createWsSecurity({
+          authenticator,
+          logger,
+          initTimeoutMs: config.wsInitTimeoutMs,
+          maxOperations: config.wsMaxSubscriptions,
+          maxMessageBytes: config.wsMaxMessageBytes,
+        });
+        ws = attachGraphqlWs(server, yoga as never, logger, wsSecurity);
         await new Promise<void>((resolve, reject) => {
           server!.once("error", reject);
           server!.listen(config.port, config.host, () => resolve());
@@ -117,7 +163,23 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
         logger.info({ address: this.address() }, "listening");
       }
       database = await openDatabase(config, logger, options.migrationsDir ?? defaultMigrationsDir);
-      services = { config, logger, db: database, health };
+      rateLimiter = createUserRateLimiter({
+        requestsPerWindow: config.userRequestsPerMinute,
+        redisUrl: config.redisUrl,
+        onError: (error) => logger.error({ err: error }, "user rate limiter error"),
+      });
+      if (config.bootstrapKey && config.role !== "worker") {
+        // Never an open server: an empty database gets an owner and a key, printed once.
+        const created = await createOwnerKeyIfNoUser(database.prisma);
+        if (created) {
+          logger.info({ userId: created.userId, keyPrefix: created.prefix }, "first start: created the owner's API key (printed on stderr)");
+          const address = this.address();
+          const host = address?.host.includes(":") ? `[${address.host}]` : address?.host;
+          (options.stderr ?? process.stderr).write(firstStartBanner(created.key, address && `http://${host}:${address.port}/graphql`));
+        }
+      }
+      domain = await startDomainServices(config, logger, database);
+      services = { config, logger, db: database, health, ...domain.services };
       health.markReady(database);
       logger.info({ role: config.role, embeddedDatabase: database.embedded }, "quire ready");
     },
@@ -132,6 +194,10 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       server?.closeAllConnections();
       await closing;
       services = undefined;
+      await domain?.stop();
+      domain = undefined;
+      await rateLimiter?.close();
+      rateLimiter = undefined;
       await database?.close();
       database = undefined;
       server = undefined;

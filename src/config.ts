@@ -32,6 +32,56 @@ const envSchema = z.object({
     .optional(),
   QUIRE_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   QUIRE_INTROSPECTION: booleanFlag.optional(),
+  QUIRE_BOOTSTRAP_KEY: booleanFlag.optional(),
+  QUIRE_USER_RPM: positiveInt.default(600),
+  QUIRE_MAX_CONCURRENT_BATCHES_PER_USER: positiveInt.default(5),
+  QUIRE_MAX_FILES: positiveInt.default(50),
+  QUIRE_MAX_FILE_MB: positiveInt.default(50),
+  QUIRE_MAX_PAGES: positiveInt.default(2000),
+  QUIRE_MAX_CONCURRENT_DOCUMENTS: positiveInt.default(5),
+  QUIRE_PAGE_CONCURRENCY: positiveInt.optional(),
+  QUIRE_MEMORY_BUDGET_MB: positiveInt.default(2048),
+  QUIRE_RENDER_WORKERS: positiveInt.optional(),
+  QUIRE_RENDER_WORKER_MEMORY_MB: positiveInt.default(1536),
+  QUIRE_PAGE_TIMEOUT_MS: positiveInt.default(60_000),
+  QUIRE_MAX_PIXELS_PER_PAGE: positiveInt.default(40_000_000),
+  QUIRE_STAGE_MAX_ATTEMPTS: positiveInt.default(3),
+  QUIRE_STAGE_BACKOFF_MS: positiveInt.default(1000),
+  QUIRE_WORKER_DEAD_AFTER_MS: positiveInt.default(20_000),
+  LLM_PROVIDER: z.enum(["local", "openai", "anthropic"]).default("local"),
+  LLM_MODEL: z.string().min(1).optional(),
+  EMBEDDING_PROVIDER: z.enum(["local", "openai"]).optional(),
+  EMBEDDING_MODEL: z.string().min(1).optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.string().url().optional(),
+  LLM_MAX_CONCURRENT: positiveInt.default(8),
+  LLM_RPM: positiveInt.optional(),
+  LLM_TPM: positiveInt.optional(),
+  LLM_TIMEOUT_MS: positiveInt.default(60_000),
+  LLM_MAX_ATTEMPTS: positiveInt.default(4),
+  LLM_CACHE: booleanFlag.default(true),
+  LLM_CACHE_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
+  LLM_PRICES: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as Record<string, { input: number; output: number; cachedInput?: number }>;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be JSON: {\"model\": {\"input\": usdPer1M, \"output\": usdPer1M}}" });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  QUIRE_GRAPHQL_MAX_DEPTH: positiveInt.default(10),
+  QUIRE_GRAPHQL_MAX_ALIASES: positiveInt.default(15),
+  QUIRE_GRAPHQL_MAX_DIRECTIVES: positiveInt.default(50),
+  QUIRE_GRAPHQL_MAX_TOKENS: positiveInt.default(1000),
+  QUIRE_GRAPHQL_MAX_COST: positiveInt.default(5000),
+  QUIRE_WS_INIT_TIMEOUT_MS: positiveInt.default(3000),
+  QUIRE_WS_MAX_SUBSCRIPTIONS: positiveInt.default(50),
+  QUIRE_WS_MAX_MESSAGE_KB: positiveInt.default(1024),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -48,6 +98,54 @@ export interface Config {
   redisUrl: string | undefined;
   shutdownTimeoutMs: number;
   introspection: boolean;
+  /** First start (no user yet): create user "owner" with a key and print it once to stderr. */
+  bootstrapKey: boolean;
+  /** GraphQL operations per minute per user (HTTP, SSE and graphql-ws alike). */
+  userRequestsPerMinute: number;
+  /** Enforced by the batch service. */
+  maxConcurrentBatchesPerUser: number;
+  /** Multipart upload limits: files per request and bytes per file. */
+  maxFiles: number;
+  maxFileBytes: number;
+  /** GraphQL Armor limits, applied to every operation on every transport. */
+  graphqlLimits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
+  /** graphql-ws: time allowed for `connection_init`, operations per socket, bytes per message. */
+  wsInitTimeoutMs: number;
+  wsMaxSubscriptions: number;
+  wsMaxMessageBytes: number;
+  /** The document pipeline: limits, parallelism at document/page/render level, retries. */
+  pipeline: {
+    maxPages: number;
+    maxConcurrentDocuments: number;
+    pageConcurrency: number;
+    memoryBudgetMb: number;
+    renderWorkers: number;
+    renderWorkerMemoryMb: number;
+    pageTimeoutMs: number;
+    maxPixelsPerPage: number;
+    stageMaxAttempts: number;
+    stageBackoffMs: number;
+    workerDeadAfterMs: number;
+  };
+  /** The provider layer (see src/providers/provider-config.ts). Keys never reach logs. */
+  providers: {
+    provider: "local" | "openai" | "anthropic";
+    model: string | undefined;
+    embeddingProvider: "local" | "openai" | undefined;
+    embeddingModel: string | undefined;
+    openaiApiKey: string | undefined;
+    openaiBaseUrl: string | undefined;
+    anthropicApiKey: string | undefined;
+    anthropicBaseUrl: string | undefined;
+    maxConcurrent: number;
+    requestsPerMinute: number | undefined;
+    tokensPerMinute: number | undefined;
+    timeoutMs: number;
+    maxAttempts: number;
+    cacheEnabled: boolean;
+    cacheTtlMs: number;
+    prices: Record<string, { input: number; output: number; cachedInput?: number }> | undefined;
+  };
   cpuCount: number;
 }
 
@@ -68,7 +166,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message} (got ${JSON.stringify(present[String(issue.path[0])])})`),
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        // Never echo a secret back, even a malformed one.
+        const shown = /KEY|PASSWORD|SECRET|TOKEN|DATABASE_URL|REDIS_URL/.test(name) ? "[hidden]" : JSON.stringify(present[name]);
+        return `${issue.path.join(".")}: ${issue.message} (got ${shown})`;
+      }),
     );
   }
   const e = parsed.data;
@@ -84,6 +187,52 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL,
     shutdownTimeoutMs: e.QUIRE_SHUTDOWN_TIMEOUT_MS,
     introspection: e.QUIRE_INTROSPECTION ?? e.NODE_ENV !== "production",
+    bootstrapKey: e.QUIRE_BOOTSTRAP_KEY ?? e.NODE_ENV !== "test",
+    userRequestsPerMinute: e.QUIRE_USER_RPM,
+    maxConcurrentBatchesPerUser: e.QUIRE_MAX_CONCURRENT_BATCHES_PER_USER,
+    maxFiles: e.QUIRE_MAX_FILES,
+    maxFileBytes: e.QUIRE_MAX_FILE_MB * 1024 * 1024,
+    graphqlLimits: {
+      maxDepth: e.QUIRE_GRAPHQL_MAX_DEPTH,
+      maxAliases: e.QUIRE_GRAPHQL_MAX_ALIASES,
+      maxDirectives: e.QUIRE_GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: e.QUIRE_GRAPHQL_MAX_TOKENS,
+      maxCost: e.QUIRE_GRAPHQL_MAX_COST,
+    },
+    wsInitTimeoutMs: e.QUIRE_WS_INIT_TIMEOUT_MS,
+    wsMaxSubscriptions: e.QUIRE_WS_MAX_SUBSCRIPTIONS,
+    wsMaxMessageBytes: e.QUIRE_WS_MAX_MESSAGE_KB * 1024,
+    pipeline: {
+      maxPages: e.QUIRE_MAX_PAGES,
+      maxConcurrentDocuments: e.QUIRE_MAX_CONCURRENT_DOCUMENTS,
+      pageConcurrency: e.QUIRE_PAGE_CONCURRENCY ?? (e.QUIRE_RENDER_WORKERS ?? os.availableParallelism()) * 2,
+      memoryBudgetMb: e.QUIRE_MEMORY_BUDGET_MB,
+      renderWorkers: e.QUIRE_RENDER_WORKERS ?? os.availableParallelism(),
+      renderWorkerMemoryMb: e.QUIRE_RENDER_WORKER_MEMORY_MB,
+      pageTimeoutMs: e.QUIRE_PAGE_TIMEOUT_MS,
+      maxPixelsPerPage: e.QUIRE_MAX_PIXELS_PER_PAGE,
+      stageMaxAttempts: e.QUIRE_STAGE_MAX_ATTEMPTS,
+      stageBackoffMs: e.QUIRE_STAGE_BACKOFF_MS,
+      workerDeadAfterMs: e.QUIRE_WORKER_DEAD_AFTER_MS,
+    },
+    providers: {
+      provider: e.LLM_PROVIDER,
+      model: e.LLM_MODEL,
+      embeddingProvider: e.EMBEDDING_PROVIDER,
+      embeddingModel: e.EMBEDDING_MODEL,
+      openaiApiKey: e.OPENAI_API_KEY,
+      openaiBaseUrl: e.OPENAI_BASE_URL,
+      anthropicApiKey: e.ANTHROPIC_API_KEY,
+      anthropicBaseUrl: e.ANTHROPIC_BASE_URL,
+      maxConcurrent: e.LLM_MAX_CONCURRENT,
+      requestsPerMinute: e.LLM_RPM,
+      tokensPerMinute: e.LLM_TPM,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      maxAttempts: e.LLM_MAX_ATTEMPTS,
+      cacheEnabled: e.LLM_CACHE,
+      cacheTtlMs: e.LLM_CACHE_TTL_SECONDS * 1000,
+      prices: e.LLM_PRICES,
+    },
     cpuCount: os.availableParallelism(),
   };
 }

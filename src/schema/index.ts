@@ -1,5 +1,10 @@
 import { builder } from "./builder.ts";
+import "./mutation-type.ts";
 import "./health.ts";
+import "./document.ts";
+import "./batch.ts";
+import "./batch-progress.ts";
+import "./search.ts";
 
 /** The GraphQL schema of Quire, built from the type files imported above. */
 export const schema = builder.toSchema({ sortSchema: true });

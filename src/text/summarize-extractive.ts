@@ -33,6 +33,24 @@ const MAX_CANDIDATES = 1500;
 // Reading stops at the bibliography: references are not content.
 const BIBLIOGRAPHY = /^(?:\d+\.?\s+)?(?:references|bibliography|literature cited|works cited)$/i;
 
+const LONG_RUN_WORDS = 60;
+const PIECE_WORDS = 30;
+
+/**
+ * Text without sentence punctuation (slides, forms, OCR) comes out as one endless "sentence".
+ * Cut such runs into pieces of about PIECE_WORDS words so a document with text always has
+ * candidates, instead of an empty summary.
+ */
+function piecesOfLongRun(sentence: string): string[] {
+  const words = sentence.split(/\s+/).filter(Boolean);
+  if (words.length <= LONG_RUN_WORDS) return [sentence];
+  const pieces: string[] = [];
+  for (let start = 0; start < words.length; start += PIECE_WORDS) pieces.push(words.slice(start, start + PIECE_WORDS).join(" "));
+  // A short tail would be dropped as a fragment; fold it into the previous piece.
+  if (pieces.length > 1 && pieces.at(-1)!.split(" ").length < 6) pieces.splice(-2, 2, `${pieces.at(-2)} ${pieces.at(-1)}`);
+  return pieces;
+}
+
 interface Candidate {
   text: string;
   paragraph: number;
@@ -48,7 +66,7 @@ function candidateSentences(pages: readonly string[]): Candidate[] {
       continue;
     }
     const text = block.text.replace(/\*\*/g, "").replace(/^[-*] |^\d+\. /gm, "");
-    const sentences = splitSentences(text);
+    const sentences = splitSentences(text).flatMap(piecesOfLongRun);
     sentences.forEach((sentence, position) => {
       const wordCount = sentence.split(" ").length;
       const letters = sentence.replace(/[^\p{L}]/gu, "").length;

@@ -21,7 +21,8 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: database.url, PORT: "0", LOG_LEVEL: "silent", NODE_ENV: "test", ...options.env });
-  const app = buildApp(config, { logger: createLogger("silent") });
+  // TEST_LOG_LEVEL=debug shows the app's logs when a test needs diagnosing.
+  const app = buildApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent") });
   await app.start({ listen: options.listen ?? false });
   return {
     app,

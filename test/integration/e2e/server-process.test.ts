@@ -19,11 +19,13 @@ interface ServerProcess {
 }
 
 /** Starts `npm start`'s command with no DATABASE_URL, so the embedded default is used. */
-async function startServer(dataDir: string): Promise<ServerProcess> {
+async function startServer(dataDir: string, onSpawn: (child: ChildProcess) => void): Promise<ServerProcess> {
   const port = await findFreePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, QUIRE_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "info" };
+  // As a newcomer gets it: the first start creates the owner's key and prints it once.
+  const env: NodeJS.ProcessEnv = { ...process.env, QUIRE_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "info", QUIRE_BOOTSTRAP_KEY: "true" };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, ["src/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  onSpawn(child);
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -65,19 +67,21 @@ function isAlive(pid: number): boolean {
 describe("the server as a child process on the embedded database", () => {
   let dataDir: string;
   let server: ServerProcess | undefined;
+  // Every child ever started, so an interrupted test leaves no server behind.
+  const started: ChildProcess[] = [];
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), "quire-e2e-"));
   });
   afterAll(async () => {
-    if (server && server.child.exitCode === null) server.child.kill("SIGKILL");
+    for (const child of started) if (child.exitCode === null) child.kill("SIGKILL");
     const pid = await postmasterPid(dataDir);
     if (pid && isAlive(pid)) process.kill(pid, "SIGKILL");
     await rm(dataDir, { recursive: true, force: true });
   });
 
   it("becomes healthy, answers HTTP and graphql-ws, and stops cleanly on SIGTERM", async () => {
-    server = await startServer(dataDir);
+    server = await startServer(dataDir, (child) => started.push(child));
     expect(server.output()).toContain("initialising embedded postgres");
     expect(server.statuses).toContain(503); // listening before the database is ready
 
@@ -88,7 +92,14 @@ describe("the server as a child process on the embedded database", () => {
     });
     expect(await response.json()).toEqual({ data: { health: { status: "ok", database: true } } });
 
-    const client = createClient({ url: `ws://127.0.0.1:${server.port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const key = /qk_[A-Za-z0-9_-]{43}/.exec(server.output())?.[0];
+    expect(key).toBeDefined();
+    const client = createClient({
+      url: `ws://127.0.0.1:${server.port}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${key}` },
+    });
     const received: unknown[] = [];
     for await (const event of client.iterate({ query: "subscription { health(intervalMs: 100) { status database } }" })) {
       received.push(event);
@@ -108,7 +119,7 @@ describe("the server as a child process on the embedded database", () => {
   });
 
   it("keeps its data across a restart and clears the postgres orphaned by a SIGKILL", async () => {
-    server = await startServer(dataDir);
+    server = await startServer(dataDir, (child) => started.push(child));
     expect(server.output()).not.toContain("initialising embedded postgres");
     expect(server.output()).not.toContain("applied database migrations");
     const orphan = await postmasterPid(dataDir);
@@ -116,7 +127,7 @@ describe("the server as a child process on the embedded database", () => {
     await waitForExit(server.child);
     expect(isAlive(orphan!)).toBe(true);
 
-    server = await startServer(dataDir);
+    server = await startServer(dataDir, (child) => started.push(child));
     expect(server.output()).toContain("orphaned embedded postgres");
     expect(isAlive(orphan!)).toBe(false);
     const current = await postmasterPid(dataDir);

@@ -48,3 +48,13 @@ describe("summarizeExtractive", () => {
     expect(summarizeExtractive("# Title only\n\nToo short.")).toEqual({ text: "", sentences: [], tokenCount: 0 });
   });
 });
+
+describe("summarizeExtractive on text without sentence punctuation", () => {
+  it("still summarises, from word runs of readable size", () => {
+    const words = "the pipeline renders every page of each document before extracting its text and the results are checked against a manifest".split(" ");
+    const paragraph = Array.from({ length: 120 }, (_, i) => words[i % words.length]).join(" ");
+    const summary = summarizeExtractive([`# Report\n\n${paragraph}\n\n${paragraph}`], { maxSentences: 2 });
+    expect(summary.sentences.length).toBeGreaterThan(0);
+    for (const sentence of summary.sentences) expect(sentence.text.split(" ").length).toBeLessThanOrEqual(60);
+  });
+});

@@ -1,0 +1,116 @@
+import Bottleneck from "bottleneck";
+import { BatchService } from "./batches/batch-service.ts";
+import type { Config } from "./config.ts";
+import type { Database } from "./db/database.ts";
+import { createEventBus, type EventBus } from "./events/pubsub.ts";
+import { JobQueue } from "./jobs/job-queue.ts";
+import { WorkerReaper } from "./jobs/worker-reaper.ts";
+import type { Logger } from "./logging/logger.ts";
+import { RenderPool } from "./pdf/render-pool.ts";
+import { CheckpointStore } from "./pipeline/checkpoint-store.ts";
+import { ChunkStore } from "./pipeline/chunk-store.ts";
+import { PageStore } from "./pipeline/page-store.ts";
+import { PipelineService } from "./pipeline/pipeline-service.ts";
+import { createModelGateway, type ModelGatewayService } from "./providers/model-gateway.ts";
+import { PrismaCallLedger } from "./providers/prisma-call-ledger.ts";
+import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
+import { providerOptionsFromConfig } from "./providers/provider-config.ts";
+
+/** The domain services of a running app (beyond config, logger, database and health). */
+export interface DomainServices {
+  events: EventBus;
+  queue: JobQueue;
+  gateway: ModelGatewayService;
+  renderPool: RenderPool;
+  pipeline: PipelineService;
+  batches: BatchService;
+}
+
+/**
+ * Builds the event bus, the model gateway, the render pool, the job queue and the pipeline
+ * on an open database, and starts the workers unless this is an API-only process.
+ * `stop()` stops taking jobs first, then releases everything in reverse order.
+ */
+export async function startDomainServices(
+  config: Config,
+  logger: Logger,
+  database: Database,
+): Promise<{ services: DomainServices; stop(): Promise<void> }> {
+  const { prisma } = database;
+  const events = await createEventBus({
+    transport: config.redisUrl ? { kind: "redis", url: config.redisUrl } : { kind: "postgres", connectionString: database.url },
+    logger: logger.child({ component: "events" }),
+  });
+  const gateway = createModelGateway({
+    options: providerOptionsFromConfig(config),
+    cache: new PrismaResponseCache(prisma),
+    ledger: new PrismaCallLedger(prisma),
+    logger: logger.child({ component: "providers" }),
+  });
+  const { pipeline: limits } = config;
+  const renderPool = new RenderPool({
+    size: limits.renderWorkers,
+    maxPages: limits.maxPages,
+    maxPixelsPerPage: limits.maxPixelsPerPage,
+    pageTimeoutMs: limits.pageTimeoutMs,
+    maxWorkerRssBytes: limits.renderWorkerMemoryMb * 1024 * 1024,
+  });
+  const runsJobs = config.role !== "api";
+  const queue = new JobQueue({
+    databaseUrl: database.url,
+    logger: logger.child({ component: "jobs" }),
+    jobs: [],
+    concurrency: limits.maxConcurrentDocuments,
+  });
+  const pipeline = new PipelineService({
+    prisma,
+    checkpoints: new CheckpointStore(prisma),
+    pages: new PageStore(prisma),
+    chunks: new ChunkStore(prisma),
+    renderPool,
+    gateway,
+    memoryBudget: new Bottleneck({ maxConcurrent: limits.memoryBudgetMb }),
+    pageConcurrency: limits.pageConcurrency,
+    queue,
+    events,
+    logger: logger.child({ component: "pipeline" }),
+    options: {
+      maxAttempts: limits.stageMaxAttempts,
+      backoffBaseMs: limits.stageBackoffMs,
+      backoffMaxMs: 60_000,
+      cancelPollMs: 500,
+    },
+  });
+  if (runsJobs) queue.register(pipeline.job);
+  await queue.start();
+  const reaper = new WorkerReaper({
+    prisma,
+    logger: logger.child({ component: "reaper" }),
+    role: config.role,
+    workerIds: () => queue.workerIds(),
+    deadAfterMs: limits.workerDeadAfterMs,
+  });
+  await reaper.start();
+  const batches = new BatchService({
+    prisma,
+    pipeline,
+    events,
+    logger: logger.child({ component: "batches" }),
+    limits: {
+      maxFiles: config.maxFiles,
+      maxFileBytes: config.maxFileBytes,
+      maxConcurrentBatchesPerUser: config.maxConcurrentBatchesPerUser,
+    },
+  });
+
+  return {
+    services: { events, queue, gateway, renderPool, pipeline, batches },
+    stop: async () => {
+      await queue.stop();
+      await reaper.stop();
+      await renderPool.close();
+      await gateway.close();
+      await events.close();
+    },
+  };
+}

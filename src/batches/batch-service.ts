@@ -1,0 +1,183 @@
+import { createHash, randomUUID } from "node:crypto";
+import { GraphQLError } from "graphql";
+import type { PrismaClient } from "../db/prisma-client.ts";
+import type { EventBus } from "../events/pubsub.ts";
+import type { ErrorStrategy, Priority, Stage } from "../generated/prisma/enums.ts";
+import type { Logger } from "../logging/logger.ts";
+import { DocumentFinisher } from "../pipeline/document-finisher.ts";
+import type { PipelineService } from "../pipeline/pipeline-service.ts";
+import { expandStages } from "../pipeline/stage-order.ts";
+import { planDependencies, type DependencyInput } from "./dependency-plan.ts";
+import { findUploadIssues, invalidUploadError } from "./upload-validation.ts";
+
+export interface BatchOptions {
+  errorStrategy?: ErrorStrategy;
+  priority?: Priority;
+  renderDpi?: number;
+  stages?: Stage[];
+  dependencies?: DependencyInput[];
+  label?: string | null;
+}
+
+export interface BatchServiceDeps {
+  prisma: PrismaClient;
+  pipeline: PipelineService;
+  events: EventBus;
+  logger: Logger;
+  limits: { maxFiles: number; maxFileBytes: number; maxConcurrentBatchesPerUser: number };
+}
+
+const ACTIVE = ["QUEUED", "RUNNING"] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function notFound(what: string): GraphQLError {
+  return new GraphQLError(`${what} not found`, { extensions: { code: "NOT_FOUND" } });
+}
+
+/**
+ * Batches of documents: creation (validated before anything is stored), cancel and retry.
+ * Every read and write is scoped to the owner; another user's ids behave as unknown ids.
+ */
+export class BatchService {
+  readonly #deps: BatchServiceDeps;
+  readonly #finisher: DocumentFinisher;
+
+  constructor(deps: BatchServiceDeps) {
+    this.#deps = deps;
+    this.#finisher = new DocumentFinisher({ ...deps, startDocument: (id) => deps.pipeline.startDocument(id) });
+  }
+
+  async createBatch(userId: string, files: File[], options: BatchOptions = {}) {
+    const { prisma, limits } = this.#deps;
+    // Multipart File implementations differ (some lack slice()); read each file once.
+    const read = new Map<File, Promise<Uint8Array>>();
+    const bytesOf = (file: File) => {
+      if (!read.has(file)) read.set(file, file.arrayBuffer().then((buffer) => new Uint8Array(buffer)));
+      return read.get(file)!;
+    };
+    const issues = await findUploadIssues(
+      files.map((file) => ({ name: file.name, size: file.size, bytes: () => bytesOf(file) })),
+      limits,
+    );
+    if (issues.length) throw invalidUploadError(issues);
+    const renderDpi = options.renderDpi ?? 150;
+    if (!Number.isInteger(renderDpi) || renderDpi < 36 || renderDpi > 600) {
+      throw new GraphQLError("renderDpi must be a whole number from 36 to 600.", { extensions: { code: "BAD_USER_INPUT" } });
+    }
+    if (options.label && options.label.length > 200) {
+      throw new GraphQLError("label is longer than 200 characters.", { extensions: { code: "BAD_USER_INPUT" } });
+    }
+    const active = await prisma.batchJob.count({ where: { userId, status: { in: [...ACTIVE] } } });
+    if (active >= limits.maxConcurrentBatchesPerUser) {
+      throw new GraphQLError(`You already have ${active} batches running; the limit is ${limits.maxConcurrentBatchesPerUser}.`, {
+        extensions: { code: "QUOTA_EXCEEDED" },
+      });
+    }
+
+    const documents = await Promise.all(
+      files.map(async (file, index) => {
+        const bytes = await bytesOf(file);
+        return {
+          id: randomUUID(),
+          filename: (file.name || `document-${index + 1}.pdf`).slice(0, 255),
+          bytes,
+          sha256: createHash("sha256").update(bytes).digest("hex"),
+        };
+      }),
+    );
+    const dependsOn = planDependencies(documents, options.dependencies ?? []);
+    const stages = expandStages(options.stages);
+    const batchId = randomUUID();
+
+    await prisma.$transaction(async (tx) => {
+      await tx.batchJob.create({
+        data: {
+          id: batchId,
+          userId,
+          label: options.label ?? null,
+          errorStrategy: options.errorStrategy ?? "CONTINUE",
+          priority: options.priority ?? "NORMAL",
+          renderDpi,
+          stages: options.stages?.length ? stages : [],
+        },
+      });
+      await tx.documentJob.createMany({
+        data: documents.map((document) => ({
+          id: document.id,
+          batchId,
+          userId,
+          filename: document.filename,
+          sizeBytes: document.bytes.byteLength,
+          sha256: document.sha256,
+          dependsOn: dependsOn.get(document.id) ?? [],
+        })),
+      });
+      for (const document of documents) {
+        await tx.documentContent.create({ data: { documentId: document.id, bytes: Buffer.from(document.bytes) } });
+      }
+      await tx.checkpoint.createMany({
+        data: documents.flatMap((document) => stages.map((stage) => ({ documentId: document.id, stage }))),
+      });
+    });
+    for (const document of documents) {
+      if (!dependsOn.get(document.id)?.length) await this.#deps.pipeline.startDocument(document.id);
+    }
+    this.#deps.logger.info({ batchId, userId, documents: documents.length }, "batch created");
+    return this.getBatch(userId, batchId);
+  }
+
+  async findBatch(userId: string, batchId: string) {
+    if (!UUID.test(batchId)) return null;
+    return this.#deps.prisma.batchJob.findFirst({ where: { id: batchId, userId } });
+  }
+
+  /** The caller's batch; NOT_FOUND for unknown ids and for other users' batches alike. */
+  async getBatch(userId: string, batchId: string) {
+    const batch = await this.findBatch(userId, batchId);
+    if (!batch) throw notFound("Batch");
+    return batch;
+  }
+
+  async findDocument(userId: string, documentId: string) {
+    if (!UUID.test(documentId)) return null;
+    return this.#deps.prisma.documentJob.findFirst({ where: { id: documentId, userId } });
+  }
+
+  /** Queued documents never start; running ones see the cancel within a second and stop. */
+  async cancelBatch(userId: string, batchId: string) {
+    const batch = await this.getBatch(userId, batchId);
+    if (!["QUEUED", "RUNNING"].includes(batch.status)) return batch;
+    await this.#finisher.cancelRemaining(batchId, { code: "CANCELLED", message: "The batch was cancelled." });
+    await this.#deps.prisma.batchJob.update({ where: { id: batchId }, data: { status: "CANCELLED", finishedAt: new Date() } });
+    this.#deps.events.publish("batch", batchId, { kind: "BATCH_STATUS", batchId, status: "CANCELLED", at: new Date().toISOString() });
+    return this.getBatch(userId, batchId);
+  }
+
+  /** Re-runs FAILED and CANCELLED documents from their last completed checkpoint. */
+  async retryBatch(userId: string, batchId: string) {
+    const { prisma, pipeline } = this.#deps;
+    await this.getBatch(userId, batchId);
+    const retried = await prisma.documentJob.findMany({
+      where: { batchId, status: { in: ["FAILED", "CANCELLED"] } },
+      select: { id: true, dependsOn: true },
+    });
+    if (retried.length === 0) return this.getBatch(userId, batchId);
+    const ids = retried.map((document) => document.id);
+    await prisma.$transaction([
+      prisma.checkpoint.updateMany({
+        where: { documentId: { in: ids }, status: { in: ["FAILED", "CANCELLED", "RUNNING"] } },
+        data: { status: "PENDING" },
+      }),
+      prisma.documentJob.updateMany({
+        where: { id: { in: ids } },
+        data: { status: "QUEUED", errorCode: null, errorMessage: null, finishedAt: null },
+      }),
+      prisma.batchJob.update({ where: { id: batchId }, data: { status: "QUEUED", finishedAt: null } }),
+    ]);
+    for (const document of retried) {
+      const waiting = await prisma.documentJob.count({ where: { id: { in: document.dependsOn }, status: { not: "COMPLETED" } } });
+      if (waiting === 0) await pipeline.startDocument(document.id);
+    }
+    return this.getBatch(userId, batchId);
+  }
+}

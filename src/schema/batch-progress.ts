@@ -1,0 +1,71 @@
+import type { BatchProgressMessage } from "../events/event-types.ts";
+import { notFound } from "../batches/batch-service.ts";
+import { builder } from "./builder.ts";
+import type { GraphQLContext } from "./context.ts";
+import { BatchJobRef } from "./batch.ts";
+import { DocumentJobRef } from "./document.ts";
+import { StageEnum } from "./pipeline-enums.ts";
+
+const TERMINAL = new Set(["COMPLETED", "PARTIAL", "FAILED", "CANCELLED"]);
+
+const ProgressKind = builder.enumType("BatchProgressKind", {
+  values: ["SNAPSHOT", "STAGE_STARTED", "STAGE_COMPLETED", "STAGE_FAILED", "PAGE_PROGRESS", "DOCUMENT_FINISHED", "BATCH_STATUS"] as const,
+});
+
+type ProgressMessage = Omit<BatchProgressMessage, "kind"> & { kind: BatchProgressMessage["kind"] | "SNAPSHOT" };
+
+const BatchProgressEvent = builder.objectRef<ProgressMessage>("BatchProgressEvent").implement({
+  description: "A change to a batch, with the batch's current state (and the document concerned).",
+  fields: (t) => ({
+    kind: t.field({ type: ProgressKind, resolve: (event) => event.kind }),
+    at: t.field({ type: "DateTime", resolve: (event) => new Date(event.at) }),
+    stage: t.field({ type: StageEnum, nullable: true, resolve: (event) => (event.stage as never) ?? null }),
+    pagesDone: t.int({ nullable: true, resolve: (event) => event.pagesDone ?? null }),
+    pagesTotal: t.int({ nullable: true, resolve: (event) => event.pagesTotal ?? null }),
+    // Re-read per event and per viewer: ownership is checked on every event, not only at subscribe.
+    batch: t.field({
+      type: BatchJobRef,
+      resolve: async (event, _args, context) => {
+        const batch = await context.services().batches.findBatch(context.viewer().userId, event.batchId);
+        if (!batch) throw notFound("Batch");
+        return batch;
+      },
+    }),
+    document: t.field({
+      type: DocumentJobRef,
+      nullable: true,
+      resolve: (event, _args, context) =>
+        event.documentId ? context.services().batches.findDocument(context.viewer().userId, event.documentId) : null,
+    }),
+  }),
+});
+
+builder.subscriptionField("batchProgress", (t) =>
+  t.field({
+    type: BatchProgressEvent,
+    description:
+      "A snapshot of the batch first, then one event per change; completes when the batch reaches a terminal status. Reconnecting gives a fresh snapshot.",
+    args: { batchId: t.arg.id({ required: true }) },
+    subscribe: (_root, { batchId }, context) => batchEvents(context, String(batchId)),
+    resolve: (event) => event,
+  }),
+);
+
+async function* batchEvents(context: GraphQLContext, batchId: string): AsyncGenerator<ProgressMessage> {
+  const { userId } = context.viewer();
+  const services = context.services();
+  // Listen before reading the snapshot, so nothing between the two is missed.
+  const subscription = services.events.subscribe("batch", batchId);
+  try {
+    const batch = await services.batches.findBatch(userId, batchId);
+    if (!batch) throw notFound("Batch");
+    yield { kind: "SNAPSHOT", batchId, at: new Date().toISOString(), status: batch.status };
+    if (TERMINAL.has(batch.status)) return;
+    for await (const message of subscription) {
+      yield message;
+      if (message.kind === "BATCH_STATUS" && message.status && TERMINAL.has(message.status)) return;
+    }
+  } finally {
+    await subscription.return?.();
+  }
+}

@@ -86,6 +86,9 @@ const envSchema = z.object({
 
 export type Env = z.input<typeof envSchema>;
 
+/** Every variable Quire reads (a test checks the README documents each one). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface Config {
   nodeEnv: "development" | "production" | "test";
   host: string;

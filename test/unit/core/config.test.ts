@@ -36,3 +36,13 @@ describe("loadConfig", () => {
     expect(loadConfig({ NODE_ENV: "production", QUIRE_INTROSPECTION: "true" }).introspection).toBe(true);
   });
 });
+
+describe("the README", () => {
+  it("documents every environment variable Quire reads", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { ENV_VARIABLES } = await import("../../../src/config.ts");
+    const readme = await readFile(new URL("../../../README.md", import.meta.url), "utf8");
+    const missing = ENV_VARIABLES.filter((name) => !readme.includes(`\`${name}\``));
+    expect(missing).toEqual([]);
+  });
+});

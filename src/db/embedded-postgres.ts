@@ -39,6 +39,23 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   return module.default;
 }
 
+/**
+ * As root the server runs as the `postgres` system user, which must be able to traverse
+ * every directory above the data directory. A data directory under /root (mode 0700) would
+ * make initdb fail with a bare "Permission denied"; say what to do instead.
+ */
+async function assertReachableByPostgresUser(dir: string): Promise<void> {
+  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
+    const info = await stat(current);
+    if ((info.mode & 0o001) === 0) {
+      throw new Error(
+        `QUIRE_DATA_DIR ${dir} is inside ${current}, which the postgres user cannot enter (PostgreSQL refuses to run as root, so Quire runs it as postgres). Set QUIRE_DATA_DIR to a directory outside it, e.g. /var/lib/quire.`,
+      );
+    }
+    if (current === path.dirname(current)) return;
+  }
+}
+
 /** Asks the kernel for a free TCP port on the loopback interface. */
 export async function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -102,7 +119,10 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   const runningAsRoot = userInfo().uid === 0;
   // As root the server runs as `postgres`, which must be able to reach its data directory
   // (traverse only; the credentials file beside it stays root's).
-  if (runningAsRoot) await chmod(root, 0o711);
+  if (runningAsRoot) {
+    await assertReachableByPostgresUser(root);
+    await chmod(root, 0o711);
+  }
   const initialised = await stat(path.join(pgData, "PG_VERSION")).then(
     () => true,
     () => false,

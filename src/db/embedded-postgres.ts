@@ -69,7 +69,8 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
-function isAlive(pid: number): boolean {
+/** True while a process with this pid exists. */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -86,14 +87,14 @@ function isAlive(pid: number): boolean {
 async function stopOrphanPostmaster(dataDir: string, logger: Logger): Promise<void> {
   const pidFile = await readFile(path.join(dataDir, "postmaster.pid"), "utf8").catch(() => null);
   const pid = Number(pidFile?.split("\n")[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) return;
   const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
   if (cmdline && !cmdline.includes("postgres")) return;
   logger.warn({ pid }, "stopping an orphaned embedded postgres left by a previous run");
   process.kill(pid, "SIGINT");
-  for (let waited = 0; waited < 15_000 && isAlive(pid); waited += 100) await sleep(100);
-  if (isAlive(pid)) process.kill(pid, "SIGKILL");
-  for (let waited = 0; waited < 5_000 && isAlive(pid); waited += 100) await sleep(100);
+  for (let waited = 0; waited < 15_000 && isProcessAlive(pid); waited += 100) await sleep(100);
+  if (isProcessAlive(pid)) process.kill(pid, "SIGKILL");
+  for (let waited = 0; waited < 5_000 && isProcessAlive(pid); waited += 100) await sleep(100);
 }
 
 async function loadOrCreateCredentials(dir: string): Promise<{ credentials: Credentials; created: boolean }> {

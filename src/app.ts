@@ -12,6 +12,7 @@ import { openDatabase, type Database } from "./db/database.ts";
 import { HealthService } from "./health/health-service.ts";
 import { attachGraphqlWs } from "./http/graphql-ws-server.ts";
 import { isPageImageRequest, servePageImage } from "./http/page-image-route.ts";
+import { requestLogPlugin } from "./http/request-log-plugin.ts";
 import { requestIdFrom } from "./http/request-id.ts";
 import { csrfPreventionPlugin } from "./http/security-csrf.ts";
 import { multipartLimitedFetchAPI } from "./http/security-multipart.ts";
@@ -95,7 +96,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     // Multipart limits from config; CSRF, Armor limits, suggestions and introspection apply
     // to HTTP, SSE and graphql-ws alike (graphql-ws runs through yoga.getEnveloped).
     fetchAPI: multipartLimitedFetchAPI(config),
-    plugins: [csrfPreventionPlugin(), ...graphqlHardeningPlugins(config)],
+    plugins: [csrfPreventionPlugin(), ...graphqlHardeningPlugins(config), requestLogPlugin()],
     context: async ({ request, req, socketViewer }: { request?: Request; req?: IncomingMessage; socketViewer?: Viewer }) => {
       const header = request?.headers.get("x-request-id") ?? (req?.headers["x-request-id"] as string | undefined);
       const requestId = requestIdFrom(header);

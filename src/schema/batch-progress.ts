@@ -1,5 +1,5 @@
 import type { BatchProgressMessage } from "../events/event-types.ts";
-import { notFound } from "../batches/batch-service.ts";
+import type { BatchJob } from "../generated/prisma/client.ts";
 import { builder } from "./builder.ts";
 import type { GraphQLContext } from "./context.ts";
 import { BatchJobRef } from "./batch.ts";
@@ -12,7 +12,8 @@ const ProgressKind = builder.enumType("BatchProgressKind", {
   values: ["SNAPSHOT", "STAGE_STARTED", "STAGE_COMPLETED", "STAGE_FAILED", "PAGE_PROGRESS", "DOCUMENT_FINISHED", "BATCH_STATUS"] as const,
 });
 
-type ProgressMessage = Omit<BatchProgressMessage, "kind"> & { kind: BatchProgressMessage["kind"] | "SNAPSHOT" };
+/** An event as one subscriber sees it, with the batch read for that event under its viewer. */
+type ProgressMessage = Omit<BatchProgressMessage, "kind"> & { kind: BatchProgressMessage["kind"] | "SNAPSHOT"; visibleBatch: BatchJob };
 
 const BatchProgressEvent = builder.objectRef<ProgressMessage>("BatchProgressEvent").implement({
   description: "A change to a batch, with the batch's current state (and the document concerned).",
@@ -22,15 +23,8 @@ const BatchProgressEvent = builder.objectRef<ProgressMessage>("BatchProgressEven
     stage: t.field({ type: StageEnum, nullable: true, resolve: (event) => (event.stage as never) ?? null }),
     pagesDone: t.int({ nullable: true, resolve: (event) => event.pagesDone ?? null }),
     pagesTotal: t.int({ nullable: true, resolve: (event) => event.pagesTotal ?? null }),
-    // Re-read per event and per viewer: ownership is checked on every event, not only at subscribe.
-    batch: t.field({
-      type: BatchJobRef,
-      resolve: async (event, _args, context) => {
-        const batch = await context.services().batches.findBatch(context.viewer().userId, event.batchId);
-        if (!batch) throw notFound("Batch");
-        return batch;
-      },
-    }),
+    // Re-read per event and per viewer by batchEvents, which checks ownership on every event.
+    batch: t.field({ type: BatchJobRef, resolve: (event) => event.visibleBatch }),
     document: t.field({
       type: DocumentJobRef,
       nullable: true,
@@ -57,12 +51,13 @@ async function* batchEvents(context: GraphQLContext, batchId: string): AsyncGene
   // Listen before reading the snapshot, so nothing between the two is missed.
   const subscription = services.events.subscribe("batch", batchId);
   try {
-    const batch = await services.batches.findBatch(userId, batchId);
-    if (!batch) throw notFound("Batch");
-    yield { kind: "SNAPSHOT", batchId, at: new Date().toISOString(), status: batch.status };
+    const batch = await services.batches.getBatch(userId, batchId);
+    yield { kind: "SNAPSHOT", batchId, at: new Date().toISOString(), status: batch.status, visibleBatch: batch };
     if (TERMINAL.has(batch.status)) return;
     for await (const message of subscription) {
-      yield message;
+      // Ownership is checked on every event, whatever the client selected: access that
+      // disappears ends the stream with the NOT_FOUND an unknown id gets, before any data.
+      yield { ...message, visibleBatch: await services.batches.getBatch(userId, batchId) };
       if (message.kind === "BATCH_STATUS" && message.status && TERMINAL.has(message.status)) return;
     }
   } finally {

@@ -5,8 +5,10 @@ import {
   runMigrations,
   type Runner,
   type TaskList,
+  type WorkerEvents,
   type WorkerUtils,
 } from "graphile-worker";
+import { EventEmitter } from "node:events";
 import type { Logger } from "../logging/logger.ts";
 import type { JobDefinition } from "./job-definition.ts";
 
@@ -66,6 +68,14 @@ export class JobQueue {
         await job.run(payload, { signal: this.#shutdown.signal, attempt: helpers.job.attempts });
       };
     }
+    // graphile-worker locks jobs with the worker POOL's id (locked_by = "pool-..."), not the
+    // per-worker ids; both are recorded so the reaper never mistakes a live lock for a dead
+    // one. The emitter is passed in so pool:create, fired inside run(), is not missed.
+    const events: WorkerEvents = new EventEmitter();
+    events.on("pool:create", ({ workerPool }) => this.#workerIds.add(workerPool.id));
+    events.on("pool:release", ({ workerPool }) => this.#workerIds.delete(workerPool.id));
+    events.on("worker:create", ({ worker }) => this.#workerIds.add(worker.workerId));
+    events.on("worker:stop", ({ worker }) => this.#workerIds.delete(worker.workerId));
     this.#runner = await run({
       connectionString: databaseUrl,
       concurrency: this.#options.concurrency,
@@ -73,9 +83,8 @@ export class JobQueue {
       pollInterval: this.#options.pollIntervalMs ?? 1000,
       taskList,
       logger: graphileLogger(logger),
+      events,
     });
-    this.#runner.events.on("worker:create", ({ worker }) => this.#workerIds.add(worker.workerId));
-    this.#runner.events.on("worker:stop", ({ worker }) => this.#workerIds.delete(worker.workerId));
   }
 
   /** Validates the payload, then adds the job. */
@@ -90,7 +99,7 @@ export class JobQueue {
     });
   }
 
-  /** graphile-worker ids of this process's workers (they appear in locked_by). */
+  /** graphile-worker pool and worker ids of this process (what locked_by holds). */
   workerIds(): string[] {
     return [...this.#workerIds];
   }

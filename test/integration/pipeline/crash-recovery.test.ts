@@ -92,7 +92,11 @@ describe("durability across processes", () => {
     const workerB = await startServerProcess(baseEnv({ QUIRE_ROLE: "worker", QUIRE_MAX_CONCURRENT_DOCUMENTS: "2" }));
     servers.push(api, workerA, workerB);
     const user = await createTestUserWithKey(prisma);
-    const files = await Promise.all(Array.from({ length: 6 }, async (_, i) => ({ name: `w-${i}.pdf`, bytes: await buildTextPdf({ pages: 3 + i }) })));
+    // w-5 is long enough that its RENDER outlives QUIRE_WORKER_DEAD_AFTER_MS (4 s): the reaper
+    // must recognise the lock of a live worker and leave it alone (attempt stays 1).
+    const files = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => ({ name: `w-${i}.pdf`, bytes: await buildTextPdf({ pages: i === 5 ? 60 : 3 + i }) })),
+    );
     const batchId = await uploadOverHttp(api.url, user.headers.authorization, files);
     const batch = await waitFor(
       async () => {
@@ -106,6 +110,7 @@ describe("durability across processes", () => {
     const checkpoints = await prisma.checkpoint.findMany({ where: { document: { batchId } }, select: { attempt: true, status: true } });
     expect(checkpoints).toHaveLength(6 * 9);
     expect(checkpoints.every((c) => c.status === "COMPLETED" && c.attempt === 1)).toBe(true);
+    for (const server of [api, workerA, workerB]) expect(server.output()).not.toContain("unlocked jobs of dead workers");
     // Both workers ran stages; the API process ran none.
     const runs = (server: ServerProcess) => server.output().split("\n").filter((line) => line.includes('"msg":"stage run ended"')).length;
     expect(runs(workerA)).toBeGreaterThan(0);

@@ -30,6 +30,15 @@ export interface BatchServiceDeps {
 const ACTIVE = ["QUEUED", "RUNNING"] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Filenames and labels are text shown back to their owner, never paths: kept as sent, except
+ * control characters (PostgreSQL text refuses NUL; the others garble logs and terminals),
+ * which become U+FFFD. Busboy has already cut any directory part off a multipart filename.
+ */
+function plainText(text: string, maxLength: number): string {
+  return text.replace(/\p{Cc}/gu, "\uFFFD").slice(0, maxLength).toWellFormed();
+}
+
 export function notFound(what: string): GraphQLError {
   return new GraphQLError(`${what} not found`, { extensions: { code: "NOT_FOUND" } });
 }
@@ -79,13 +88,17 @@ export class BatchService {
         const bytes = await bytesOf(file);
         return {
           id: randomUUID(),
-          filename: (file.name || `document-${index + 1}.pdf`).slice(0, 255),
+          filename: plainText(file.name || `document-${index + 1}.pdf`, 255),
           bytes,
           sha256: createHash("sha256").update(bytes).digest("hex"),
         };
       }),
     );
-    const dependsOn = planDependencies(documents, options.dependencies ?? []);
+    const dependencies = (options.dependencies ?? []).map((dependency) => ({
+      filename: plainText(dependency.filename, 255),
+      dependsOn: dependency.dependsOn.map((name) => plainText(name, 255)),
+    }));
+    const dependsOn = planDependencies(documents, dependencies);
     const stages = expandStages(options.stages);
     const batchId = randomUUID();
 
@@ -94,7 +107,7 @@ export class BatchService {
         data: {
           id: batchId,
           userId,
-          label: options.label ?? null,
+          label: options.label ? plainText(options.label, 200) : null,
           errorStrategy: options.errorStrategy ?? "CONTINUE",
           priority: options.priority ?? "NORMAL",
           renderDpi,

@@ -43,6 +43,7 @@ function primitiveEntries(raw: Record<string, unknown>): Record<string, string |
 
 function cleanTitle(value: unknown): string | undefined {
   if (typeof value !== "string") return undefined;
-  const title = value.replace(/\s+/g, " ").trim().slice(0, MAX_VALUE_LENGTH);
+  // Control characters (NUL above all: PostgreSQL text rejects it) and lone surrogates too.
+  const title = value.replace(/[\s\p{Cc}]+/gu, " ").trim().slice(0, MAX_VALUE_LENGTH).toWellFormed();
   return title === "" ? undefined : title;
 }

@@ -11,7 +11,8 @@ export interface ClassifiedFailure {
 
 /** Maps any error a stage throws to a stable code users see, and whether to retry. */
 export function classifyFailure(error: unknown): ClassifiedFailure {
-  if (error instanceof PdfError) return { code: error.code, message: error.message, permanent: error.permanent };
+  // pdf.js messages quote bytes of the file; PostgreSQL text refuses NUL and it reads badly anyway.
+  if (error instanceof PdfError) return { code: error.code, message: error.message.replace(/\p{Cc}+/gu, " "), permanent: error.permanent };
   if (error instanceof ProviderError) return { code: error.code, message: error.message, permanent: !error.retryable };
   if (error instanceof PermanentJobError) return { code: error.code, message: error.message, permanent: true };
   // Unknown failures keep their detail in the logs only; users get a generic message.

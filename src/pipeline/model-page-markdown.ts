@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ProviderError } from "../providers/provider-types.ts";
+import { asPromptData } from "./prompt-data.ts";
 import type { StageContext } from "./stage-context.ts";
 
 const answerSchema = z
@@ -37,7 +38,7 @@ export async function modelPageMarkdown(
             role: "user",
             content: [
               ...(page.image ? [{ type: "image" as const, mediaType: "image/png" as const, data: page.image }] : []),
-              { type: "text" as const, text: `<page_text>\n${page.textLayer}\n</page_text>` },
+              { type: "text" as const, text: asPromptData("page_text", page.textLayer) },
             ],
           },
         ],

@@ -3,6 +3,18 @@ import type { TextItem } from "../text/text-item.ts";
 import type { StageClaim } from "./checkpoint-store.ts";
 import { StaleAttemptError } from "./stale-attempt-error.ts";
 
+/**
+ * PostgreSQL text and jsonb reject NUL characters (and jsonb lone UTF-16 surrogates), which
+ * real text layers and model answers contain: drop NULs, replace lone surrogates with U+FFFD.
+ */
+function storable(text: string): string {
+  return text.toWellFormed().replaceAll("\u0000", "");
+}
+
+function storableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === "string" ? storable(item) : item));
+}
+
 /** The page column each page-level stage fills; a non-null value is that page's checkpoint. */
 const STAGE_COLUMN = { RENDER: "image", EXTRACT: "text", PARSE: "markdown", CLEAN: "cleaned" } as const;
 export type PageStage = keyof typeof STAGE_COLUMN;
@@ -55,8 +67,8 @@ export class PageStore {
   ): Promise<void> {
     // Page size in points from the text layer; RENDER stores pixel sizes only when it ran.
     const count = await this.#prisma.$executeRaw`
-      UPDATE pages p SET text_items = ${JSON.stringify({ width: page.width, height: page.height, items: page.items })}::jsonb,
-             text = ${page.text}, ocr = ${page.ocr},
+      UPDATE pages p SET text_items = ${storableJson({ width: page.width, height: page.height, items: page.items })}::jsonb,
+             text = ${storable(page.text)}, ocr = ${page.ocr},
              width = COALESCE(p.width, ${page.width}), height = COALESCE(p.height, ${page.height})
         FROM checkpoints c
        WHERE p.document_id = ${claim.documentId}::uuid AND p.number = ${page.number}
@@ -75,7 +87,7 @@ export class PageStore {
           AND c.document_id = p.document_id AND c.stage = $4::"Stage" AND c.attempt = $5 AND c.status = 'RUNNING'`,
       claim.documentId,
       pages.map((page) => page.number),
-      pages.map((page) => page.text),
+      pages.map((page) => storable(page.text)),
       stage,
       claim.attempt,
     );

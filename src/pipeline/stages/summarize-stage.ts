@@ -1,4 +1,5 @@
 import { summarizeExtractive } from "../../text/summarize-extractive.ts";
+import { asPromptData } from "../prompt-data.ts";
 import type { StageHandler } from "../stage-context.ts";
 
 const SYSTEM =
@@ -12,19 +13,26 @@ export const summarizeStage: StageHandler = async (context) => {
   let summary = local.text;
   const warnings: string[] = [];
   if (deps.gateway.defaults().provider !== "local" && local.text) {
-    const result = await deps.gateway.generate({
-      purpose: "pipeline.summarize",
-      userId: document.userId,
-      subjectId: document.id,
-      signal: context.signal,
-      maxOutputTokens: 400,
-      messages: [
-        { role: "system", content: SYSTEM },
-        { role: "user", content: `<document>\n${pages.join("\n\n").slice(0, 60_000)}\n</document>` },
-      ],
-    });
-    if (result.text.trim()) summary = result.text.trim();
-    else warnings.push("model returned an empty summary; kept the extractive one");
+    let answer = "";
+    // An empty answer is asked for once more, past the response cache that may hold it.
+    for (let attempt = 0; attempt < 2 && !answer; attempt++) {
+      const result = await deps.gateway.generate({
+        purpose: "pipeline.summarize",
+        userId: document.userId,
+        subjectId: document.id,
+        signal: context.signal,
+        maxOutputTokens: 400,
+        cache: attempt === 0 ? "use" : "bypass",
+        messages: [
+          { role: "system", content: SYSTEM },
+          { role: "user", content: asPromptData("document", pages.join("\n\n").slice(0, 60_000)) },
+        ],
+      });
+      // PostgreSQL text refuses NUL.
+      answer = result.text.replaceAll("\u0000", "").trim();
+    }
+    if (answer) summary = answer;
+    else warnings.push("model returned an empty summary twice; kept the extractive one");
   }
   await deps.prisma.documentJob.update({ where: { id: document.id }, data: { summary } });
   return { output: { sentences: local.sentences.length, tokens: local.tokenCount }, warnings };

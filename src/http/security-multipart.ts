@@ -20,7 +20,9 @@ export function multipartLimitedFetchAPI(config: Pick<Config, "maxFiles" | "maxF
       parts: config.maxFiles + fields,
       fieldSize: maxMultipartFieldBytes,
       fieldNameSize: 100,
-      headerSize: 100,
+      // A part's headers carry its filename (255 characters, up to ~1 KiB of UTF-8, and more
+      // once percent-encoded); 100 bytes silently cut names after ~45 characters.
+      headerSize: 16 * 1024,
     },
   });
 }

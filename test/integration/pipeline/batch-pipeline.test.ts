@@ -79,6 +79,13 @@ describe("document batches through the pipeline", () => {
     expect(await testApp.app.services().db.prisma.documentJob.count()).toBe(before);
   });
 
+  it("keeps long and unusual filenames intact, as text", async () => {
+    const name = `Quarterly report of the finance department — ${"é".repeat(40)} <b>final<b> &amp; ${"x".repeat(100)}.pdf`;
+    const upload = await uploadBatch(testApp, owner.headers, [{ name, bytes: report }], { stages: ["VALIDATE"] });
+    expect(upload.errors).toBeUndefined();
+    expect((upload.data!.uploadBatch.documents as { filename: string }[])[0]!.filename).toBe(name);
+  });
+
   it("rejects dependency cycles and unknown names before storing anything", async () => {
     const cycle = await uploadBatch(testApp, owner.headers, [
       { name: "a.pdf", bytes: report },

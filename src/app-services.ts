@@ -2,6 +2,8 @@ import Bottleneck from "bottleneck";
 import { BatchService } from "./batches/batch-service.ts";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
+import { BackgroundJobRegistry } from "./embeddings/background-job-registry.ts";
+import { EmbeddingJobService } from "./embeddings/embedding-job-service.ts";
 import { createEventBus, type EventBus } from "./events/pubsub.ts";
 import { JobQueue } from "./jobs/job-queue.ts";
 import { WorkerReaper } from "./jobs/worker-reaper.ts";
@@ -24,6 +26,9 @@ export interface DomainServices {
   renderPool: RenderPool;
   pipeline: PipelineService;
   batches: BatchService;
+  /** Work left running after a request answered (embedFile jobs); stopped first. */
+  backgroundJobs: BackgroundJobRegistry;
+  embeddingJobs: EmbeddingJobService;
 }
 
 /**
@@ -102,10 +107,21 @@ export async function startDomainServices(
       maxConcurrentBatchesPerUser: config.maxConcurrentBatchesPerUser,
     },
   });
+  const backgroundJobs = new BackgroundJobRegistry(logger.child({ component: "background-jobs" }));
+  const embeddingJobs = new EmbeddingJobService({
+    prisma,
+    gateway,
+    events,
+    logger: logger.child({ component: "embedding-jobs" }),
+    registry: backgroundJobs,
+    limits: { maxConcurrentJobsPerUser: config.maxConcurrentEmbeddingJobsPerUser },
+  });
 
   return {
-    services: { events, queue, gateway, renderPool, pipeline, batches },
+    services: { events, queue, gateway, renderPool, pipeline, batches, backgroundJobs, embeddingJobs },
     stop: async () => {
+      // Aborts running embedding jobs and waits until each has recorded how it ended.
+      await backgroundJobs.stop();
       await queue.stop();
       await reaper.stop();
       await renderPool.close();

@@ -10,6 +10,7 @@ import { startDomainServices } from "./app-services.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { HealthService } from "./health/health-service.ts";
+import { isEmbeddingDownloadRequest, serveEmbeddingDownload } from "./http/embedding-download-route.ts";
 import { attachGraphqlWs } from "./http/graphql-ws-server.ts";
 import { isPageImageRequest, servePageImage } from "./http/page-image-route.ts";
 import { requestLogPlugin } from "./http/request-log-plugin.ts";
@@ -130,6 +131,15 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       servePageImage(req, res, services?.db.prisma).catch((error: unknown) => {
         logger.error({ err: error }, "page image request failed");
         if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    if (isEmbeddingDownloadRequest(req)) {
+      serveEmbeddingDownload(req, res, services).catch((error: unknown) => {
+        logger.error({ err: error }, "embedding download failed");
+        // Once streaming began, only a cut connection tells the client the file is incomplete.
+        if (res.headersSent) res.destroy();
+        else res.writeHead(500).end();
       });
       return;
     }

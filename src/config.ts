@@ -37,6 +37,8 @@ const envSchema = z.object({
   QUIRE_MAX_CONCURRENT_BATCHES_PER_USER: positiveInt.default(5),
   QUIRE_MAX_FILES: positiveInt.default(50),
   QUIRE_MAX_FILE_MB: positiveInt.default(50),
+  QUIRE_MAX_FIELDS: positiveInt.default(200),
+  QUIRE_MAX_CONCURRENT_EMBEDDING_JOBS_PER_USER: positiveInt.default(2),
   QUIRE_MAX_PAGES: positiveInt.default(2000),
   QUIRE_MAX_CONCURRENT_DOCUMENTS: positiveInt.default(5),
   QUIRE_PAGE_CONCURRENCY: positiveInt.optional(),
@@ -110,6 +112,10 @@ export interface Config {
   /** Multipart upload limits: files per request and bytes per file. */
   maxFiles: number;
   maxFileBytes: number;
+  /** Form fields per generateBatch / generateBatchLive request. */
+  maxFields: number;
+  /** embedFile jobs one user may have queued or running at the same time. */
+  maxConcurrentEmbeddingJobsPerUser: number;
   /** GraphQL Armor limits, applied to every operation on every transport. */
   graphqlLimits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
   /** graphql-ws: time allowed for `connection_init`, operations per socket, bytes per message. */
@@ -195,6 +201,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConcurrentBatchesPerUser: e.QUIRE_MAX_CONCURRENT_BATCHES_PER_USER,
     maxFiles: e.QUIRE_MAX_FILES,
     maxFileBytes: e.QUIRE_MAX_FILE_MB * 1024 * 1024,
+    maxFields: e.QUIRE_MAX_FIELDS,
+    maxConcurrentEmbeddingJobsPerUser: e.QUIRE_MAX_CONCURRENT_EMBEDDING_JOBS_PER_USER,
     graphqlLimits: {
       maxDepth: e.QUIRE_GRAPHQL_MAX_DEPTH,
       maxAliases: e.QUIRE_GRAPHQL_MAX_ALIASES,

@@ -113,7 +113,8 @@ export async function runEmbedBatch(deps: GenerationDeps, batch: EmbedBatch, opt
       throw new ProviderError("PROVIDER_INVALID_OUTPUT", `The provider returned ${result.vectors.length} vectors for ${sendable.length} inputs`);
     }
     vectors = result.vectors;
-    tokens = result.usage.inputTokens > 0 ? result.usage.inputTokens : batch.tokens;
+    // A cache hit consumed nothing from the provider (the ledger records 0); its stored usage is the original call's.
+    tokens = result.cached ? 0 : result.usage.inputTokens > 0 ? result.usage.inputTokens : batch.tokens;
     costUsd = result.costUsd;
   } catch (error) {
     if (!(error instanceof ProviderError) && !signal?.aborted) deps.logger?.warn({ err: error }, "embedding batch failed unexpectedly");

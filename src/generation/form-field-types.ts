@@ -60,7 +60,10 @@ export interface FieldResponse {
   source: FieldSource;
   /** True when the gateway served the answer from its response cache. */
   cached: boolean;
-  /** Input plus output tokens as the gateway reported them (0 for EXTRACTED). */
+  /**
+   * Input plus output tokens the provider call consumed, as the gateway reported them: 0 for
+   * EXTRACTED and for CACHED (a cache hit consumes none; the ledger records 0 too).
+   */
   tokens: number;
   costUsd: number;
   /** Time this field took once it got a slot: the model call plus post-processing. */

@@ -124,7 +124,8 @@ async function generateField(
     const latencyMs = now() - started;
     const spent = {
       cached: result.cached,
-      tokens: result.usage.inputTokens + result.usage.outputTokens,
+      // The gateway hands back the original call's usage on a cache hit; this one consumed none.
+      tokens: result.cached ? 0 : result.usage.inputTokens + result.usage.outputTokens,
       costUsd: roundUsd(result.costUsd),
       latencyMs: roundMs(latencyMs),
     };

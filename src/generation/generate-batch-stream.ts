@@ -8,25 +8,38 @@ export type BatchEvent =
   | { kind: "field"; index: number; response: FieldResponse }
   | { kind: "summary"; summary: BatchSummary };
 
+/** The stream's iterator; `return()` stops it at once, even while a `next()` is waiting. */
+export type BatchEventStream = AsyncIterableIterator<BatchEvent, void, undefined> & {
+  return(): Promise<IteratorReturnResult<void>>;
+};
+
 /**
  * generateBatch as an async iterator, the shape GraphQL subscriptions consume. When the
  * consumer stops early (the client unsubscribes or disconnects) outstanding calls are
  * aborted. Validation errors are thrown from the first next().
+ *
+ * Not an async generator on purpose: a generator's return() waits until its pending next()
+ * settles, i.e. until the next field finishes, so an unsubscribe while every slot is busy
+ * would keep paying for calls nobody reads. Here return() aborts at once.
  */
-export async function* streamGenerateBatch(
+export function streamGenerateBatch(
   deps: GenerationDeps,
   input: GenerateBatchInput,
   options: Omit<GenerateBatchOptions, "onFieldDone"> = {},
-): AsyncGenerator<BatchEvent, void, undefined> {
+): BatchEventStream {
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   const queue: BatchEvent[] = [];
-  let wake: (() => void) | undefined;
-  let finished = false;
+  let changed = Promise.withResolvers<void>();
+  const notify = () => {
+    changed.resolve();
+    changed = Promise.withResolvers<void>();
+  };
+  let state: "running" | "finished" | "closed" = "running";
   let failure: { error: unknown } | undefined;
   const push = (event: BatchEvent) => {
     queue.push(event);
-    wake?.();
+    notify();
   };
   const run = generateBatch(deps, input, {
     ...options,
@@ -40,25 +53,43 @@ export async function* streamGenerateBatch(
       },
     )
     .finally(() => {
-      finished = true;
-      wake?.();
+      if (state === "running") state = "finished";
+      notify();
     });
-  try {
-    for (;;) {
-      const event = queue.shift();
-      if (event) {
-        yield event;
-        continue;
-      }
-      if (failure) throw failure.error;
-      if (finished) return;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      wake = undefined;
+
+  const close = async (): Promise<IteratorReturnResult<void>> => {
+    if (state !== "closed") {
+      state = "closed";
+      queue.length = 0;
+      controller.abort();
+      notify();
     }
-  } finally {
-    controller.abort();
     await run;
-  }
+    return { done: true, value: undefined };
+  };
+  const stream: BatchEventStream = {
+    async next(): Promise<IteratorResult<BatchEvent, void>> {
+      for (;;) {
+        if (state === "closed") return { done: true, value: undefined };
+        const event = queue.shift();
+        if (event) return { done: false, value: event };
+        if (failure) {
+          const { error } = failure;
+          await close();
+          throw error;
+        }
+        if (state === "finished") return close();
+        await changed.promise;
+      }
+    },
+    return: close,
+    async throw(error: unknown): Promise<never> {
+      await close();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return stream;
+    },
+  };
+  return stream;
 }

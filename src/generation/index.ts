@@ -2,7 +2,7 @@
 export { generateBatch } from "./generate-batch-service.ts";
 export type { GenerateBatchOptions, GenerationDeps } from "./generate-batch-service.ts";
 export { streamGenerateBatch } from "./generate-batch-stream.ts";
-export type { BatchEvent } from "./generate-batch-stream.ts";
+export type { BatchEvent, BatchEventStream } from "./generate-batch-stream.ts";
 export { parseGenerateBatchInput } from "./form-batch-input.ts";
 export type { BatchInputLimits, GenerateBatchInput } from "./form-batch-input.ts";
 export { FIELD_TYPES } from "./form-field-types.ts";

@@ -16,7 +16,7 @@ export interface PromptResult {
   success: boolean;
   text: string | null;
   error: FieldError | null;
-  /** Input plus output tokens as the gateway reported them. */
+  /** Input plus output tokens the call consumed (0 when the response cache answered, as in the ledger). */
   tokens: number;
   latencyMs: number;
   costUsd: number;
@@ -150,7 +150,7 @@ async function runPrompt(
       success: true,
       text: result.text,
       error: null,
-      tokens: result.usage.inputTokens + result.usage.outputTokens,
+      tokens: result.cached ? 0 : result.usage.inputTokens + result.usage.outputTokens,
       latencyMs: roundMs(now() - started),
       costUsd: roundUsd(result.costUsd),
       cached: result.cached,

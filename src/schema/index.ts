@@ -5,6 +5,13 @@ import "./document.ts";
 import "./batch.ts";
 import "./batch-progress.ts";
 import "./search.ts";
+import "./generation.ts";
+import "./generation-live.ts";
+import "./prompt.ts";
+import "./prompt-benchmark.ts";
+import "./embedding.ts";
+import "./embedding-job.ts";
+import "./embedding-progress.ts";
 
 /** The GraphQL schema of Quire, built from the type files imported above. */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,112 @@
+import { GraphQLError } from "graphql";
+import { z } from "zod";
+import { notFound } from "../batches/batch-service.ts";
+import type { PrismaClient } from "../db/prisma-client.ts";
+import type { EventBus } from "../events/pubsub.ts";
+import { embedOptionsShape } from "../generation/embed-batch-runner.ts";
+import { GenerationInputError, parseOrThrow } from "../generation/generation-input-error.ts";
+import type { Logger } from "../logging/logger.ts";
+import type { ModelGateway } from "../providers/provider-types.ts";
+import type { BackgroundJobRegistry } from "./background-job-registry.ts";
+import { runEmbeddingJob, type EmbeddingJobRunDeps } from "./embedding-job-runner.ts";
+import { EmbeddingJobStore, type EmbeddingJob } from "./embedding-job-store.ts";
+
+export interface EmbeddingJobServiceDeps {
+  prisma: PrismaClient;
+  gateway: ModelGateway;
+  events: EventBus;
+  logger: Logger;
+  /** Where running jobs are registered; the app stops it (aborting them) before the database. */
+  registry: BackgroundJobRegistry;
+  limits: { maxConcurrentJobsPerUser: number };
+  /** Write thresholds of a run (see EmbeddingJobRunDeps). */
+  run?: Pick<EmbeddingJobRunDeps, "flushRows" | "flushIntervalMs">;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const jobOptionsSchema = z.object({ batchSize: embedOptionsShape.batchSize });
+/** Rows per query of the NDJSON download. */
+const DOWNLOAD_PAGE_ROWS = 1000;
+
+/**
+ * Embedding jobs over uploaded files: one per embedFile, run in this process in the background
+ * (the upload is request data, not a durable job), owned by the uploader. Another user's job
+ * ids behave exactly like unknown ids.
+ */
+export class EmbeddingJobService {
+  readonly #deps: EmbeddingJobServiceDeps;
+  readonly #store: EmbeddingJobStore;
+
+  constructor(deps: EmbeddingJobServiceDeps) {
+    this.#deps = deps;
+    this.#store = new EmbeddingJobStore(deps.prisma);
+  }
+
+  /**
+   * Creates a job for `file` and starts embedding it line by line; returns the job at once.
+   * Throws GenerationInputError (bad batchSize, empty file), QUOTA_EXCEEDED (too many jobs
+   * of this user still running) or SERVICE_UNAVAILABLE (the server is stopping).
+   */
+  async startFileJob(userId: string, file: File, options: { batchSize?: number | null } = {}): Promise<EmbeddingJob> {
+    const { batchSize } = parseOrThrow(jobOptionsSchema, { batchSize: options.batchSize ?? undefined });
+    if (file.size === 0) throw new GenerationInputError([{ path: ["file"], message: "The file is empty." }]);
+    const { registry, limits } = this.#deps;
+    if (!registry.accepting) throw unavailable();
+    const filename = (file.name || "upload.txt").slice(0, 255);
+    const created = await this.#store.createWithinLimit({ userId, filename, batchSize }, limits.maxConcurrentJobsPerUser);
+    if (!created.job) {
+      throw new GraphQLError(
+        `You already have ${created.active} embedding jobs running; the limit is ${limits.maxConcurrentJobsPerUser}.`,
+        { extensions: { code: "QUOTA_EXCEEDED" } },
+      );
+    }
+    const job = created.job;
+    const runDeps = { store: this.#store, ...this.#deps, ...this.#deps.run };
+    try {
+      registry.start(job.id, (signal) => runEmbeddingJob(runDeps, { id: job.id, userId, batchSize }, file, signal));
+    } catch {
+      // stop() began between the check above and now: the job never ran.
+      await this.#store.finish(job.id, { status: "FAILED", total: null, errorCode: "ABORTED", error: "The server is stopping" });
+      throw unavailable();
+    }
+    return job;
+  }
+
+  /** The user's job, or null for unknown ids and other users' jobs alike. */
+  async findJob(userId: string, id: string): Promise<EmbeddingJob | null> {
+    return UUID.test(id) ? this.#store.find(userId, id) : null;
+  }
+
+  /** The user's job; NOT_FOUND for unknown ids and other users' jobs alike. */
+  async getJob(userId: string, id: string): Promise<EmbeddingJob> {
+    const job = await this.findJob(userId, id);
+    if (!job) throw notFound("Embedding job");
+    return job;
+  }
+
+  /**
+   * The job's stored results as NDJSON text, one chunk per page of rows read from the
+   * database (never the whole result set at once), in line order. Null when the user has no
+   * such job.
+   */
+  async openResults(userId: string, id: string): Promise<{ job: EmbeddingJob; chunks: AsyncGenerator<string> } | null> {
+    const job = await this.findJob(userId, id);
+    if (!job) return null;
+    const store = this.#store;
+    async function* chunks(): AsyncGenerator<string> {
+      let after = 0;
+      for (;;) {
+        const page = await store.resultPage(job!.id, after, DOWNLOAD_PAGE_ROWS);
+        if (page.length === 0) return;
+        yield page.map((row) => `${row.json}\n`).join("");
+        if (page.length < DOWNLOAD_PAGE_ROWS) return;
+        after = page.at(-1)!.line;
+      }
+    }
+    return { job, chunks: chunks() };
+  }
+}
+
+function unavailable(): GraphQLError {
+  return new GraphQLError("Quire is stopping; try again shortly.", { extensions: { code: "SERVICE_UNAVAILABLE", http: { status: 503 } } });
+}

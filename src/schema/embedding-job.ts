@@ -1,0 +1,51 @@
+import type { EmbeddingJob } from "../embeddings/embedding-job-store.ts";
+import { builder } from "./builder.ts";
+import { CallErrorRef, withInputErrors } from "./generation-errors.ts";
+
+export const EmbeddingJobStatusEnum = builder.enumType("EmbeddingJobStatus", { values: ["QUEUED", "RUNNING", "COMPLETED", "FAILED"] as const });
+
+export const EmbeddingJobRef = builder.objectRef<EmbeddingJob>("EmbeddingJob").implement({
+  description: "An uploaded text file embedded line by line (empty lines skipped).",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    filename: t.exposeString("filename"),
+    status: t.field({ type: EmbeddingJobStatusEnum, resolve: (job) => job.status }),
+    processed: t.exposeInt("processed", { description: "Non-empty lines whose result is stored, embedded or failed." }),
+    failed: t.exposeInt("failed"),
+    total: t.int({ nullable: true, description: "Non-empty lines in the file; known once it has been read.", resolve: (job) => job.total }),
+    batchSize: t.exposeInt("batchSize"),
+    error: t.field({
+      type: CallErrorRef,
+      nullable: true,
+      description: "Why the job FAILED (ABORTED, LINE_TOO_LONG, a provider code when every line failed, ...).",
+      resolve: (job) => (job.errorCode ? { code: job.errorCode, message: job.error ?? "" } : null),
+    }),
+    createdAt: t.field({ type: "DateTime", resolve: (job) => job.createdAt }),
+    finishedAt: t.field({ type: "DateTime", nullable: true, resolve: (job) => job.finishedAt }),
+    downloadUrl: t.string({
+      description:
+        "The results as NDJSON ({line, text, vector, error} per non-empty line, in file order), under the same Authorization as GraphQL; 409 until the job has finished.",
+      resolve: (job) => `/embeddings/${job.id}.ndjson`,
+    }),
+  }),
+});
+
+builder.queryField("embeddingJob", (t) =>
+  t.field({
+    type: EmbeddingJobRef,
+    description: "One of your embedding jobs; NOT_FOUND for unknown ids and other users' jobs alike.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, context) => context.services().embeddingJobs.getJob(context.viewer().userId, String(id)),
+  }),
+);
+
+builder.mutationField("embedFile", (t) =>
+  t.field({
+    type: EmbeddingJobRef,
+    description:
+      "Uploads a UTF-8 text file (GraphQL multipart request) and embeds it line by line in the background, batchSize (1..2048) lines per provider request. Returns the job at once: follow it with embeddingProgress, then download its results.",
+    args: { file: t.arg({ type: "File", required: true }), batchSize: t.arg.int({ defaultValue: 32 }) },
+    resolve: (_root, args, context) =>
+      withInputErrors(() => context.services().embeddingJobs.startFileJob(context.viewer().userId, args.file, { batchSize: args.batchSize })),
+  }),
+);

@@ -158,7 +158,8 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
       provider,
       model,
       limiterKey: limiterKeyOf(provider, model),
-      tokenWeight: run.tokenWeight(),
+      // Counting tokens costs ~3 ms of CPU per call; only a token budget needs the figure.
+      tokenWeight: !ownsLimiters || limitsFor(options, limiterKeyOf(provider, model)).tokensPerMinute ? run.tokenWeight() : 0,
       signal: request.signal,
       attempt: (signal, timeoutMs) => run.attempt(adapter, signal, timeoutMs),
     });

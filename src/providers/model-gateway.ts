@@ -51,6 +51,15 @@ export interface ModelGatewayService extends ModelGateway {
   close(): Promise<void>;
 }
 
+/** What GenerateResult and EmbedResult share, from one finished call. */
+function callFields(
+  provider: ProviderName,
+  model: string,
+  done: { output: { usage: TokenUsage }; costUsd: number; latencyMs: number; cached: boolean; callId: string },
+) {
+  return { provider, model, usage: done.output.usage, costUsd: done.costUsd, latencyMs: done.latencyMs, cached: done.cached, callId: done.callId };
+}
+
 /**
  * Builds the ModelGateway: the one way Quire calls models. Each call is resolved to a
  * provider+model, answered from the response cache when possible, otherwise sent through
@@ -246,16 +255,7 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
           ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
         }),
     });
-    return {
-      text: done.output.text,
-      provider,
-      model,
-      usage: done.output.usage,
-      costUsd: done.costUsd,
-      latencyMs: done.latencyMs,
-      cached: done.cached,
-      callId: done.callId,
-    };
+    return { text: done.output.text, ...callFields(provider, model, done) };
   }
 
   async function embed(request: EmbedRequest): Promise<EmbedResult> {
@@ -290,16 +290,7 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
           ? Promise.resolve({ vectors: [], usage: ZERO_USAGE })
           : chosen.embed!({ model, inputs: request.inputs, signal, timeoutMs }),
     });
-    return {
-      vectors: done.output.vectors,
-      provider,
-      model,
-      usage: done.output.usage,
-      costUsd: done.costUsd,
-      latencyMs: done.latencyMs,
-      cached: done.cached,
-      callId: done.callId,
-    };
+    return { vectors: done.output.vectors, ...callFields(provider, model, done) };
   }
 
   return {

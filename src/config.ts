@@ -49,7 +49,7 @@ const envSchema = z.object({
   QUIRE_MAX_PIXELS_PER_PAGE: positiveInt.default(40_000_000),
   QUIRE_STAGE_MAX_ATTEMPTS: positiveInt.default(3),
   QUIRE_STAGE_BACKOFF_MS: positiveInt.default(1000),
-  QUIRE_WORKER_DEAD_AFTER_MS: positiveInt.default(20_000),
+  QUIRE_WORKER_DEAD_AFTER_MS: positiveInt.min(1000).default(20_000),
   LLM_PROVIDER: z.enum(["local", "openai", "anthropic"]).default("local"),
   LLM_MODEL: z.string().min(1).optional(),
   EMBEDDING_PROVIDER: z.enum(["local", "openai"]).optional(),

@@ -27,7 +27,12 @@ export class WorkerReaper {
   #beating: Promise<void> | undefined;
 
   constructor(options: WorkerReaperOptions) {
-    this.#options = { heartbeatMs: 5_000, deadAfterMs: 20_000, ...options };
+    const deadAfterMs = options.deadAfterMs ?? 20_000;
+    // Several heartbeats must fit in the dead-after window, or a live process whose last beat
+    // is just older than the threshold looks dead and its running jobs are taken from it.
+    const heartbeatMs = options.heartbeatMs ?? Math.max(250, Math.min(5_000, Math.floor(deadAfterMs / 4)));
+    if (heartbeatMs * 2 > deadAfterMs) throw new Error("worker heartbeat must be at most half of deadAfterMs");
+    this.#options = { ...options, heartbeatMs, deadAfterMs };
   }
 
   async start(): Promise<void> {

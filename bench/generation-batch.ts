@@ -3,6 +3,7 @@
  * Run: npx node bench/generation-batch.ts
  * To measure through the real gateway later, replace createBenchGateway with the real one.
  */
+import { report as reportAt, wallTime } from "./bench-report.ts";
 import { generateBatch } from "../src/generation/generate-batch-service.ts";
 import type { FormFieldInput } from "../src/generation/form-field-types.ts";
 import type { GenerateRequest, GenerateResult, ModelGateway } from "../src/providers/provider-types.ts";
@@ -47,18 +48,9 @@ function creativeFields(count: number, tag: string): FormFieldInput[] {
   }));
 }
 
-async function wallTime(run: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await run();
-  return performance.now() - started;
-}
 
-function report(name: string, value: number, unit: string, target: number): boolean {
-  const ok = value < target;
-  console.log(`${ok ? "PASS" : "FAIL"}  ${name.padEnd(52)} ${value.toFixed(2).padStart(10)} ${unit}   (target < ${target} ${unit})`);
-  return ok;
-}
 
+const report = (name: string, value: number, unit: string, target: number) => reportAt(name, value, unit, target, 52);
 const results: boolean[] = [];
 
 {

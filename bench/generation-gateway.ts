@@ -16,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { buildApp } from "../src/app.ts";
+import { report, wallTime } from "./bench-report.ts";
 import { createApiKey } from "../src/auth/api-key-service.ts";
 import { loadConfig } from "../src/config.ts";
 import { generateBatch } from "../src/generation/index.ts";
@@ -78,17 +79,7 @@ function creativeFields(count: number, tag: string): FormFieldInput[] {
   }));
 }
 
-async function wallTime(task: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await task();
-  return performance.now() - started;
-}
 
-function report(name: string, value: number, unit: string, target: number): boolean {
-  const ok = value < target;
-  console.log(`${ok ? "PASS" : "FAIL"}  ${name.padEnd(60)} ${value.toFixed(2).padStart(10)} ${unit}   (target < ${target} ${unit})`);
-  return ok;
-}
 
 async function runBench(): Promise<void> {
   // --- database, fake provider, app ---------------------------------------------------------

@@ -1,4 +1,5 @@
 import { createClient, type Client } from "graphql-ws";
+import type { BatchSummary } from "../../../src/generation/form-field-types.ts";
 import WebSocket from "ws";
 import { createTestUserWithKey, type TestUserWithKey } from "../../helpers/auth.ts";
 import { startFakeLlmServer, type FakeLlmServer } from "../../helpers/fake-llm-server.ts";
@@ -94,17 +95,8 @@ export interface FieldResponseView {
   notes: string[];
 }
 
-export interface SummaryView {
-  totalFields: number;
-  totalTokens: number;
-  totalCostUsd: number;
-  cachedCount: number;
-  extractedCount: number;
-  generatedCount: number;
-  failedCount: number;
-  totalTimeMs: number;
-  parallelEfficiency: number;
-}
+/** The summary as GraphQL returns it: exactly the service's BatchSummary. */
+export type SummaryView = BatchSummary;
 
 export interface GenerateBatchView {
   runId: string;

@@ -65,7 +65,7 @@ describe("the server as a child process on the embedded database", () => {
 
     const pid = await postmasterPid(dataDir);
     expect(pid).toBeDefined();
-    expect(await server.stop("SIGTERM")).toBe(0);
+    expect(await server.stop("SIGTERM"), server.output()).toBe(0);
     expect(isProcessAlive(pid!)).toBe(false);
   });
 
@@ -82,7 +82,7 @@ describe("the server as a child process on the embedded database", () => {
     expect(server.output()).toContain("orphaned embedded postgres");
     expect(isProcessAlive(orphan!)).toBe(false);
     const current = await postmasterPid(dataDir);
-    expect(await server.stop("SIGTERM")).toBe(0);
+    expect(await server.stop("SIGTERM"), server.output()).toBe(0);
     expect(isProcessAlive(current!)).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import { startDomainServices } from "./app-services.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { HealthService } from "./health/health-service.ts";
+import { maskUnexpectedError } from "./http/error-mask.ts";
 import { isEmbeddingDownloadRequest, serveEmbeddingDownload } from "./http/embedding-download-route.ts";
 import { attachGraphqlWs } from "./http/graphql-ws-server.ts";
 import { isPageImageRequest, servePageImage } from "./http/page-image-route.ts";
@@ -94,7 +95,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     landingPage: false,
     healthCheckEndpoint: "/__yoga_health",
     logging: yogaLogger(logger),
-    maskedErrors: { isDev: false },
+    maskedErrors: { isDev: false, maskError: maskUnexpectedError },
     // Multipart limits from config; CSRF, Armor limits, suggestions and introspection apply
     // to HTTP, SSE and graphql-ws alike (graphql-ws runs through yoga.getEnveloped).
     fetchAPI: multipartLimitedFetchAPI(config),

@@ -21,6 +21,7 @@ import { multipartLimitedFetchAPI } from "./http/security-multipart.ts";
 import { graphqlHardeningPlugins } from "./http/security-plugins.ts";
 import { createWsSecurity } from "./http/security-ws.ts";
 import { shutdownSteps } from "./lifecycle/shutdown-steps.ts";
+import { StartupError } from "./lifecycle/startup-error.ts";
 import { createLogger, type Logger } from "./logging/logger.ts";
 import type { GraphQLContext, Viewer } from "./schema/context.ts";
 import { schema } from "./schema/index.ts";
@@ -161,6 +162,22 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       if (listen) {
         // Listen first so /health can answer 503 while the database starts.
         server = createServer(handle);
+        // Listen before attaching graphql-ws: a WebSocketServer re-emits the HTTP server's
+        // listen error as its own ("internal error" and a stack) instead of one clear line.
+        await new Promise<void>((resolve, reject) => {
+          server!.once("error", (error: NodeJS.ErrnoException) => {
+            server = undefined;
+            reject(
+              error.code === "EADDRINUSE" || error.code === "EACCES"
+                ? new StartupError(
+                    `cannot listen on ${config.host}:${config.port}: ${error.code === "EADDRINUSE" ? "the port is already in use" : "permission denied"}; set PORT to another port (0 picks a free one)`,
+                    { cause: error },
+                  )
+                : error,
+            );
+          });
+          server!.listen(config.port, config.host, () => resolve());
+        });
         const wsSecurity = createWsSecurity({
           authenticator,
           logger,
@@ -169,10 +186,6 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
           maxMessageBytes: config.wsMaxMessageBytes,
         });
         ws = attachGraphqlWs(server, yoga as never, logger, wsSecurity);
-        await new Promise<void>((resolve, reject) => {
-          server!.once("error", reject);
-          server!.listen(config.port, config.host, () => resolve());
-        });
         logger.info({ address: this.address() }, "listening");
       }
       database = await openDatabase(config, logger, options.migrationsDir ?? defaultMigrationsDir);

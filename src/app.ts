@@ -11,6 +11,7 @@ import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { HealthService } from "./health/health-service.ts";
 import { isEmbeddingDownloadRequest, serveEmbeddingDownload } from "./http/embedding-download-route.ts";
+import { isGraphiqlAssetRequest, renderQuireGraphiQL, serveGraphiqlAsset } from "./http/graphiql-route.ts";
 import { attachGraphqlWs } from "./http/graphql-ws-server.ts";
 import { isPageImageRequest, servePageImage } from "./http/page-image-route.ts";
 import { requestLogPlugin } from "./http/request-log-plugin.ts";
@@ -89,7 +90,8 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: "/graphql",
-    graphiql: { title: "Quire", subscriptionsProtocol: "WS" },
+    graphiql: { title: "Quire GraphiQL", subscriptionsProtocol: "WS" },
+    renderGraphiQL: renderQuireGraphiQL,
     landingPage: false,
     healthCheckEndpoint: "/__yoga_health",
     logging: yogaLogger(logger),
@@ -130,6 +132,13 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     if (isPageImageRequest(req)) {
       servePageImage(req, res, services?.db.prisma).catch((error: unknown) => {
         logger.error({ err: error }, "page image request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    if (isGraphiqlAssetRequest(req)) {
+      serveGraphiqlAsset(req, res).catch((error: unknown) => {
+        logger.error({ err: error }, "graphiql asset request failed");
         if (!res.headersSent) res.writeHead(500).end();
       });
       return;

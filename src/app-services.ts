@@ -62,6 +62,8 @@ export async function startDomainServices(
     maxPixelsPerPage: limits.maxPixelsPerPage,
     pageTimeoutMs: limits.pageTimeoutMs,
     maxWorkerRssBytes: limits.renderWorkerMemoryMb * 1024 * 1024,
+    imageEncoding: { format: limits.pageImageFormat, quality: limits.pageImageQuality },
+    nice: limits.workerNice,
   });
   const runsJobs = config.role !== "api";
   const queue = new JobQueue({

@@ -26,6 +26,7 @@ import type { CachedModelResponse, ResponseCacheStore } from "./response-cache.t
 import type { CallLedgerEntry, CallLedgerStore } from "./call-ledger.ts";
 import { estimateMessageTokens } from "./token-estimate.ts";
 import { abortedError } from "./provider-error-mapping.ts";
+import { routeModel } from "./model-routing.ts";
 
 /** What createModelGateway is built from. Everything but `options`, `ledger` and `logger` is optional. */
 export interface ModelGatewayDeps {
@@ -71,6 +72,7 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
   const options = resolveProviderOptions(deps.options);
   const secrets = [options.openaiApiKey, options.anthropicApiKey].filter((key): key is string => !!key);
   const adapters = buildAdapters(options, deps);
+  const isConfigured = (provider: ProviderName) => adapters[provider] !== undefined;
   const ownsLimiters = !deps.limiters;
   const limiters =
     deps.limiters ??
@@ -218,7 +220,7 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
   }
 
   async function generate(request: GenerateRequest): Promise<GenerateResult> {
-    const provider = request.provider ?? options.provider;
+    const provider = request.provider ?? (request.model ? routeModel(options.provider, request.model, isConfigured) : options.provider);
     const model = request.model ?? (provider === options.provider ? options.model : defaultChatModel(provider));
     const maxOutputTokens = request.maxOutputTokens ?? options.defaultMaxOutputTokens;
     const userId = request.userId ?? null;
@@ -261,7 +263,8 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
   async function embed(request: EmbedRequest): Promise<EmbedResult> {
     // No embedding provider configured happens only with LLM_PROVIDER=anthropic: resolving to
     // it yields the explicit "anthropic has no embeddings" PROVIDER_NOT_CONFIGURED below.
-    const provider = request.provider ?? options.embeddingProvider ?? "anthropic";
+    const fallbackProvider = options.embeddingProvider ?? "anthropic";
+    const provider = request.provider ?? (request.model ? routeModel(fallbackProvider, request.model, isConfigured) : fallbackProvider);
     const model =
       request.model ??
       (provider === options.embeddingProvider ? options.embeddingModel : defaultEmbeddingModel(provider));
@@ -340,7 +343,8 @@ function notConfigured(kind: "generate" | "embed", provider: ProviderName): Prov
       "anthropic has no embeddings endpoint: configure an embedding provider (openai or local)",
     );
   }
-  return new ProviderError("PROVIDER_NOT_CONFIGURED", `provider ${provider} is not configured (no key or base URL)`);
+  const settings = provider === "anthropic" ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY or OPENAI_BASE_URL";
+  return new ProviderError("PROVIDER_NOT_CONFIGURED", `provider ${provider} is not configured: set ${settings}`);
 }
 
 /**

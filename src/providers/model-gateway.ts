@@ -11,11 +11,9 @@ import type {
   TokenUsage,
 } from "./provider-types.ts";
 import type { FetchLike, ProviderAdapter } from "./provider-adapter.ts";
-import { createAnthropicAdapter } from "./anthropic-adapter.ts";
-import { createOpenAIAdapter } from "./openai-adapter.ts";
-import { createLocalAdapter } from "./local-adapter.ts";
+import { buildConfiguredAdapters, configuredSecrets, providerDefinition } from "./provider-registry.ts";
 import { defaultChatModel, defaultEmbeddingModel, limitsFor, resolveProviderOptions } from "./provider-options.ts";
-import type { ProviderLayerOptions, ResolvedProviderOptions } from "./provider-options.ts";
+import type { ProviderLayerOptions } from "./provider-options.ts";
 import { createLimiterRegistry, limiterKeyOf } from "./limiter-registry.ts";
 import type { LimiterRegistry } from "./limiter-registry.ts";
 import { runWithRetries } from "./attempt-runner.ts";
@@ -70,8 +68,8 @@ function callFields(
  */
 export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService {
   const options = resolveProviderOptions(deps.options);
-  const secrets = [options.openaiApiKey, options.anthropicApiKey].filter((key): key is string => !!key);
-  const adapters = buildAdapters(options, deps);
+  const secrets = configuredSecrets(options);
+  const adapters = { ...buildConfiguredAdapters(options, deps.fetch ? { fetch: deps.fetch } : {}), ...deps.adapters };
   const isConfigured = (provider: ProviderName) => adapters[provider] !== undefined;
   const ownsLimiters = !deps.limiters;
   const limiters =
@@ -309,42 +307,15 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
 
 const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
 
-function buildAdapters(
-  options: ResolvedProviderOptions,
-  deps: ModelGatewayDeps,
-): Partial<Record<ProviderName, ProviderAdapter>> {
-  const fetchOption = deps.fetch ? { fetch: deps.fetch } : {};
-  const built: Partial<Record<ProviderName, ProviderAdapter>> = {
-    local: createLocalAdapter({ embeddingDim: options.localEmbeddingDim }),
-  };
-  // A keyless OpenAI-compatible server (vLLM, Ollama...) is configured by its URL alone.
-  if (options.openaiApiKey || options.openaiBaseUrl) {
-    built.openai = createOpenAIAdapter({
-      apiKey: options.openaiApiKey,
-      baseUrl: options.openaiBaseUrl,
-      maxTokensParam: options.openaiMaxTokensParam,
-      ...fetchOption,
-    });
-  }
-  if (options.anthropicApiKey) {
-    built.anthropic = createAnthropicAdapter({
-      apiKey: options.anthropicApiKey,
-      baseUrl: options.anthropicBaseUrl,
-      ...fetchOption,
-    });
-  }
-  return { ...built, ...deps.adapters };
-}
-
 function notConfigured(kind: "generate" | "embed", provider: ProviderName): ProviderError {
-  if (kind === "embed" && provider === "anthropic") {
+  const definition = providerDefinition(provider);
+  if (kind === "embed" && definition.defaultEmbeddingModel === null) {
     return new ProviderError(
       "PROVIDER_NOT_CONFIGURED",
-      "anthropic has no embeddings endpoint: configure an embedding provider (openai or local)",
+      `${provider} has no embeddings endpoint: configure an embedding provider (openai or local)`,
     );
   }
-  const settings = provider === "anthropic" ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY or OPENAI_BASE_URL";
-  return new ProviderError("PROVIDER_NOT_CONFIGURED", `provider ${provider} is not configured: set ${settings}`);
+  return new ProviderError("PROVIDER_NOT_CONFIGURED", `provider ${provider} is not configured: set ${definition.setupHint}`);
 }
 
 /**

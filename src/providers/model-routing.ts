@@ -1,19 +1,14 @@
 import type { ProviderName } from "./provider-types.ts";
+import { PROVIDER_NAMES, PROVIDERS } from "./provider-registry.ts";
 
 /**
- * Model names that belong to one vendor. A request naming such a model without a provider goes
- * to that vendor rather than to the default provider, which could only refuse it or, worse,
- * answer in its place (the offline provider once echoed prompts for "gpt-4o-mini").
+ * The vendor a model name belongs to (its definition's `ownsModel`), or null for names any
+ * compatible server may serve. A request naming such a model without a provider goes to that
+ * vendor rather than to the default provider, which could only refuse it or, worse, answer in
+ * its place (the offline provider once echoed prompts for "gpt-4o-mini").
  */
-const MODEL_OWNERS: ReadonlyArray<readonly [ProviderName, RegExp]> = [
-  ["openai", /^(gpt-|chatgpt-|o\d(-|$)|text-embedding-)/],
-  ["anthropic", /^claude-/],
-  ["local", /^local-/],
-];
-
-/** The vendor a model name belongs to, or null for names any compatible server may serve. */
 export function ownerOfModel(model: string): ProviderName | null {
-  return MODEL_OWNERS.find(([, pattern]) => pattern.test(model))?.[0] ?? null;
+  return PROVIDER_NAMES.find((name) => PROVIDERS[name].ownsModel?.test(model)) ?? null;
 }
 
 /**

@@ -61,7 +61,8 @@ const envSchema = z.object({
   OPENAI_BASE_URL: z.string().url().optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.string().url().optional(),
-  LLM_MAX_CONCURRENT: positiveInt.default(8),
+  // Unset: the provider layer's default (DEFAULT_LIMITS in src/providers/provider-options.ts).
+  LLM_MAX_CONCURRENT: positiveInt.optional(),
   LLM_RPM: positiveInt.optional(),
   LLM_TPM: positiveInt.optional(),
   LLM_TIMEOUT_MS: positiveInt.default(60_000),
@@ -154,7 +155,7 @@ export interface Config {
     openaiBaseUrl: string | undefined;
     anthropicApiKey: string | undefined;
     anthropicBaseUrl: string | undefined;
-    maxConcurrent: number;
+    maxConcurrent: number | undefined;
     requestsPerMinute: number | undefined;
     tokensPerMinute: number | undefined;
     timeoutMs: number;

@@ -51,7 +51,8 @@ describe("quire CLI against a real server: batches", () => {
     // One folder per completed document, with its markdown, summary and references.
     expect((await readdir(out)).sort()).toEqual(["alpha", "beta"]);
     const markdown = await readFile(path.join(out, "alpha", "document.md"), "utf8");
-    expect(markdown).toContain(TEXT_FIXTURE.title);
+    expect(markdown).toContain("Section 1: Background");
+    expect(markdown).toContain(TEXT_FIXTURE.reference(1));
     const summary = await readFile(path.join(out, "alpha", "summary.md"), "utf8");
     expect(summary.trim().length).toBeGreaterThan(20);
     const references = JSON.parse(await readFile(path.join(out, "alpha", "references.json"), "utf8")) as { raw: string }[];

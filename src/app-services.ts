@@ -6,6 +6,7 @@ import { BackgroundJobRegistry } from "./embeddings/background-job-registry.ts";
 import { EmbeddingJobService } from "./embeddings/embedding-job-service.ts";
 import { createEventBus, type EventBus } from "./events/pubsub.ts";
 import { JobQueue } from "./jobs/job-queue.ts";
+import { shutdownSteps } from "./lifecycle/shutdown-steps.ts";
 import { WorkerReaper } from "./jobs/worker-reaper.ts";
 import type { Logger } from "./logging/logger.ts";
 import { RenderPool } from "./pdf/render-pool.ts";
@@ -126,13 +127,15 @@ export async function startDomainServices(
   return {
     services: { events, queue, gateway, renderPool, pipeline, batches, backgroundJobs, embeddingJobs, research },
     stop: async () => {
+      const steps = shutdownSteps();
       // Aborts running embedding jobs and waits until each has recorded how it ended.
-      await backgroundJobs.stop();
-      await queue.stop();
-      await reaper.stop();
-      await renderPool.close();
-      await gateway.close();
-      await events.close();
+      await steps.run("embedding jobs", () => backgroundJobs.stop());
+      await steps.run("job queue", () => queue.stop());
+      await steps.run("worker reaper", () => reaper.stop());
+      await steps.run("render pool", () => renderPool.close());
+      await steps.run("model gateway", () => gateway.close());
+      await steps.run("event bus", () => events.close());
+      steps.finish();
     },
   };
 }

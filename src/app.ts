@@ -20,6 +20,7 @@ import { csrfPreventionPlugin } from "./http/security-csrf.ts";
 import { multipartLimitedFetchAPI } from "./http/security-multipart.ts";
 import { graphqlHardeningPlugins } from "./http/security-plugins.ts";
 import { createWsSecurity } from "./http/security-ws.ts";
+import { shutdownSteps } from "./lifecycle/shutdown-steps.ts";
 import { createLogger, type Logger } from "./logging/logger.ts";
 import type { GraphQLContext, Viewer } from "./schema/context.ts";
 import { schema } from "./schema/index.ts";
@@ -207,22 +208,26 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     },
 
     async stop() {
+      // Each step runs even when an earlier one failed; one ShutdownError names the failures.
+      const steps = shutdownSteps();
       health.markStopping();
       const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
-      await ws?.close();
+      await steps.run("graphql-ws", () => ws?.close());
       server?.closeIdleConnections();
       const deadline = Date.now() + config.shutdownTimeoutMs;
       while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
       server?.closeAllConnections();
-      await closing;
+      await steps.run("http server", () => closing);
       services = undefined;
-      await domain?.stop();
+      await steps.run("domain services", () => domain?.stop());
       domain = undefined;
-      await rateLimiter?.close();
+      await steps.run("rate limiter", () => rateLimiter?.close());
       rateLimiter = undefined;
-      await database?.close();
+      await steps.run("database", () => database?.close());
       database = undefined;
       server = undefined;
+      ws = undefined;
+      steps.finish();
       logger.info("quire stopped");
     },
   };

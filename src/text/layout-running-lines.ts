@@ -4,7 +4,7 @@ import type { PageTextLayer } from "./text-item.ts";
 // Running headers and footers live in the page margins: the outermost rows of text, within this
 // share of the page height from its top or bottom edge.
 const EDGE_SHARE = 0.12;
-const EDGE_ROWS = 2;
+const EDGE_ROWS = 3;
 
 /**
  * The running headers, footers and page numbers of one document, found by position across its
@@ -40,7 +40,8 @@ function edgeSegments(segments: readonly LayoutSegment[], height: number): { seg
       if (segment.y0 >= height * (1 - EDGE_SHARE)) found.push({ segment, key: `bottom:${runningKey(segment)}` });
     }
   });
-  return found.filter(({ key }) => !/^(?:top|bottom):$/.test(key));
+  // Empty keys, and rows of several bare numbers (a table's last row), are never running lines.
+  return found.filter(({ key }) => !/^(?:top|bottom):(?:#(?: #)+)?$/.test(key));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { buildBlocks, type LayoutBlock } from "./layout-blocks.ts";
 import { readingRegions } from "./layout-columns.ts";
+import { reorderFloats } from "./layout-floats.ts";
 import { estimateBodyFontSize, repairFontSizes } from "./layout-fonts.ts";
 import { buildLines, buildSegments, type LayoutLine } from "./layout-lines.ts";
 import { dropRunningSegments, findRunningLines, type RunningLines } from "./layout-running-lines.ts";
@@ -63,11 +64,9 @@ export function layoutToMarkdown(page: PageTextLayer, options: LayoutOptions = {
   const bodyFontSize = options.bodyFontSize ?? estimateBodyFontSize([repaired]);
   const built = buildSegments(repaired.items);
   const segments = options.runningLines ? dropRunningSegments(built, repaired.height, options.runningLines) : built;
-  const blocks: string[] = [];
-  for (const region of readingRegions(segments, repaired.width)) {
-    for (const block of buildBlocks(buildLines(region), bodyFontSize)) blocks.push(renderBlock(block));
-  }
-  return blocks.join("\n\n");
+  const blocks: LayoutBlock[] = [];
+  for (const region of readingRegions(segments, repaired.width)) blocks.push(...buildBlocks(buildLines(region), bodyFontSize));
+  return reorderFloats(blocks, { bodyFontSize, pageHeight: repaired.height }).map(renderBlock).join("\n\n");
 }
 
 /** layoutToMarkdown for every page of a document, measuring headings against its body text. */

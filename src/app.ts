@@ -91,7 +91,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: "/graphql",
-    graphiql: { title: "Quire GraphiQL", subscriptionsProtocol: "WS" },
+    graphiql: { title: "Quire", subscriptionsProtocol: "WS" },
     renderGraphiQL: renderQuireGraphiQL,
     landingPage: false,
     healthCheckEndpoint: "/__yoga_health",

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -29,6 +29,7 @@ describe("dashboard and GraphiQL in Chromium", () => {
   let origin: string;
   let b: TestBrowser;
   const files: string[] = [];
+  let dir: string | undefined;
 
   beforeAll(async () => {
     await buildDashboard();
@@ -37,13 +38,13 @@ describe("dashboard and GraphiQL in Chromium", () => {
     const address = api.app.address()!;
     origin = `http://127.0.0.1:${address.port}`;
     b = await launchBrowser(origin);
-    const dir = tmpdir();
-    for (const [name, pages] of [["alpha.pdf", 2], ["beta.pdf", 3], ["gamma.pdf", 1], ["queued.pdf", 2]] as const) {
-      const path = join(dir, `quire-browser-${process.pid}-${name}`);
+    dir = mkdtempSync(join(tmpdir(), "quire-browser-"));
+    for (const [name, pages] of [["alpha-report.pdf", 2], ["beta-study.pdf", 3], ["gamma-notes.pdf", 1], ["queued.pdf", 2]] as const) {
+      const path = join(dir, name);
       writeFileSync(path, await buildTextPdf({ pages, references: 2 }));
       files.push(path);
     }
-    const notPdf = join(dir, `quire-browser-${process.pid}-notes.pdf`);
+    const notPdf = join(dir, "notes.pdf");
     writeFileSync(notPdf, "just text, named like a PDF\n");
     files.push(notPdf);
   });
@@ -52,6 +53,7 @@ describe("dashboard and GraphiQL in Chromium", () => {
     await b?.close();
     await worker?.stop();
     await api?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const startWorker = async (): Promise<void> => {
@@ -125,7 +127,7 @@ describe("dashboard and GraphiQL in Chromium", () => {
     // The text file named .pdf is refused before anything is sent.
     await expect.poll(() => page.locator("#refusals").innerText(), WAIT).toContain("notes.pdf: not a PDF");
     expect(await page.locator("#file-list li").count()).toBe(3);
-    await page.fill("#label", "browser test");
+    await page.fill("#label", "papers");
     await page.selectOption("#priority", "HIGH");
     await page.click("form button[type=submit]");
     await page.waitForSelector("#batch-status", WAIT);

@@ -10,6 +10,7 @@ import { startDomainServices } from "./app-services.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { HealthService } from "./health/health-service.ts";
+import { isDashboardRequest, serveDashboard } from "./http/dashboard-route.ts";
 import { isEmbeddingDownloadRequest, serveEmbeddingDownload } from "./http/embedding-download-route.ts";
 import { isGraphiqlAssetRequest, renderQuireGraphiQL, serveGraphiqlAsset } from "./http/graphiql-route.ts";
 import { attachGraphqlWs } from "./http/graphql-ws-server.ts";
@@ -93,7 +94,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: "/graphql",
-    graphiql: { title: "Quire GraphiQL", subscriptionsProtocol: "WS" },
+    graphiql: { title: "Quire", subscriptionsProtocol: "WS" },
     renderGraphiQL: renderQuireGraphiQL,
     landingPage: false,
     healthCheckEndpoint: "/__yoga_health",
@@ -135,6 +136,13 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     if (isPageImageRequest(req)) {
       servePageImage(req, res, services?.db.prisma).catch((error: unknown) => {
         logger.error({ err: error }, "page image request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    if (isDashboardRequest(req)) {
+      serveDashboard(req, res, config).catch((error: unknown) => {
+        logger.error({ err: error }, "dashboard request failed");
         if (!res.headersSent) res.writeHead(500).end();
       });
       return;

@@ -17,6 +17,7 @@ import { createModelGateway, type ModelGatewayService } from "./providers/model-
 import { PrismaCallLedger } from "./providers/prisma-call-ledger.ts";
 import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
 import { providerOptionsFromConfig } from "./providers/provider-config.ts";
+import { UploadStore } from "./uploads/upload-store.ts";
 
 /** The domain services of a running app (beyond config, logger, database and health). */
 export interface DomainServices {
@@ -26,6 +27,8 @@ export interface DomainServices {
   renderPool: RenderPool;
   pipeline: PipelineService;
   batches: BatchService;
+  /** Uploaded bytes (PostgreSQL large objects), written as multipart bodies stream in. */
+  uploads: UploadStore;
   /** Work left running after a request answered (embedFile jobs); stopped first. */
   backgroundJobs: BackgroundJobRegistry;
   embeddingJobs: EmbeddingJobService;
@@ -96,8 +99,14 @@ export async function startDomainServices(
     deadAfterMs: limits.workerDeadAfterMs,
   });
   await reaper.start();
+  const uploads = new UploadStore(prisma);
+  // Uploads a crash cut off mid-request are never adopted: unlink those a day old (an upload
+  // still arriving on another process is younger than that).
+  const swept = await uploads.sweepAbandoned(new Date(Date.now() - 24 * 60 * 60 * 1000));
+  if (swept > 0) logger.info({ swept }, "unlinked abandoned uploads");
   const batches = new BatchService({
     prisma,
+    uploads,
     pipeline,
     events,
     logger: logger.child({ component: "batches" }),
@@ -118,7 +127,7 @@ export async function startDomainServices(
   });
 
   return {
-    services: { events, queue, gateway, renderPool, pipeline, batches, backgroundJobs, embeddingJobs },
+    services: { events, queue, gateway, renderPool, pipeline, batches, uploads, backgroundJobs, embeddingJobs },
     stop: async () => {
       // Aborts running embedding jobs and waits until each has recorded how it ended.
       await backgroundJobs.stop();

@@ -18,6 +18,9 @@ import { createModelGateway, type ModelGatewayService } from "./providers/model-
 import { PrismaCallLedger } from "./providers/prisma-call-ledger.ts";
 import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
 import { providerOptionsFromConfig } from "./providers/provider-config.ts";
+import { ResearchReadStore } from "./research/research-read-store.ts";
+import { ResearchService } from "./research/research-service.ts";
+import { UploadStore } from "./uploads/upload-store.ts";
 
 /** The domain services of a running app (beyond config, logger, database and health). */
 export interface DomainServices {
@@ -27,9 +30,12 @@ export interface DomainServices {
   renderPool: RenderPool;
   pipeline: PipelineService;
   batches: BatchService;
+  /** Uploaded bytes (PostgreSQL large objects), written as multipart bodies stream in. */
+  uploads: UploadStore;
   /** Work left running after a request answered (embedFile jobs); stopped first. */
   backgroundJobs: BackgroundJobRegistry;
   embeddingJobs: EmbeddingJobService;
+  research: ResearchService;
 }
 
 /**
@@ -60,6 +66,8 @@ export async function startDomainServices(
     maxPixelsPerPage: limits.maxPixelsPerPage,
     pageTimeoutMs: limits.pageTimeoutMs,
     maxWorkerRssBytes: limits.renderWorkerMemoryMb * 1024 * 1024,
+    imageEncoding: { format: limits.pageImageFormat, quality: limits.pageImageQuality },
+    nice: limits.workerNice,
   });
   const runsJobs = config.role !== "api";
   const queue = new JobQueue({
@@ -97,8 +105,14 @@ export async function startDomainServices(
     deadAfterMs: limits.workerDeadAfterMs,
   });
   await reaper.start();
+  const uploads = new UploadStore(prisma);
+  // Uploads a crash cut off mid-request are never adopted: unlink those a day old (an upload
+  // still arriving on another process is younger than that).
+  const swept = await uploads.sweepAbandoned(new Date(Date.now() - 24 * 60 * 60 * 1000));
+  if (swept > 0) logger.info({ swept }, "unlinked abandoned uploads");
   const batches = new BatchService({
     prisma,
+    uploads,
     pipeline,
     events,
     logger: logger.child({ component: "batches" }),
@@ -117,9 +131,10 @@ export async function startDomainServices(
     registry: backgroundJobs,
     limits: { maxConcurrentJobsPerUser: config.maxConcurrentEmbeddingJobsPerUser },
   });
+  const research = new ResearchService({ store: new ResearchReadStore(prisma), batches });
 
   return {
-    services: { events, queue, gateway, renderPool, pipeline, batches, backgroundJobs, embeddingJobs },
+    services: { events, queue, gateway, renderPool, pipeline, batches, uploads, backgroundJobs, embeddingJobs, research },
     stop: async () => {
       const steps = shutdownSteps();
       // Aborts running embedding jobs and waits until each has recorded how it ended.

@@ -17,6 +17,7 @@ import { createModelGateway, type ModelGatewayService } from "./providers/model-
 import { PrismaCallLedger } from "./providers/prisma-call-ledger.ts";
 import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
 import { providerOptionsFromConfig } from "./providers/provider-config.ts";
+import { TextWorkPool } from "./text-work/text-work-pool.ts";
 
 /** The domain services of a running app (beyond config, logger, database and health). */
 export interface DomainServices {
@@ -62,6 +63,7 @@ export async function startDomainServices(
     imageEncoding: { format: limits.pageImageFormat, quality: limits.pageImageQuality },
     nice: limits.workerNice,
   });
+  const textWork = new TextWorkPool({ threads: limits.textWorkers, nice: limits.workerNice });
   const runsJobs = config.role !== "api";
   const queue = new JobQueue({
     databaseUrl: database.url,
@@ -75,6 +77,7 @@ export async function startDomainServices(
     pages: new PageStore(prisma),
     chunks: new ChunkStore(prisma),
     renderPool,
+    textWork,
     gateway,
     memoryBudget: new Bottleneck({ maxConcurrent: limits.memoryBudgetMb }),
     pageConcurrency: limits.pageConcurrency,
@@ -127,6 +130,7 @@ export async function startDomainServices(
       await queue.stop();
       await reaper.stop();
       await renderPool.close();
+      await textWork.close();
       await gateway.close();
       await events.close();
     },

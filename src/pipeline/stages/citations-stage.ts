@@ -1,4 +1,4 @@
-import { extractReferences, type ReferenceEntry } from "../../citations/extract-references.ts";
+import type { ReferenceEntry } from "../../citations/extract-references.ts";
 import { linkCitations, type BatchDocument } from "../../citations/link-citations.ts";
 import type { StageHandler } from "../stage-context.ts";
 import { StaleAttemptError } from "../stale-attempt-error.ts";
@@ -16,7 +16,7 @@ interface CitationsOutput {
 export const citationsStage: StageHandler = async (context) => {
   const { deps, document, claim } = context;
   const pages = (await deps.pages.column(document.id, "cleaned")).map((page) => page.value);
-  const references = extractReferences(pages);
+  const references = await deps.textWork.run("extractReferences", [pages], { signal: context.signal });
   const row = await deps.prisma.documentJob.findUniqueOrThrow({ where: { id: document.id }, select: { title: true } });
   const output: CitationsOutput = {
     title: row.title,

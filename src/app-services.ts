@@ -60,6 +60,9 @@ export async function startDomainServices(
     maxPixelsPerPage: limits.maxPixelsPerPage,
     pageTimeoutMs: limits.pageTimeoutMs,
     maxWorkerRssBytes: limits.renderWorkerMemoryMb * 1024 * 1024,
+    // Every document in flight may have pages on every worker: room for all of them (and the
+    // next one's VALIDATE), so none is evicted and parsed again mid-stage.
+    documentCacheSize: Math.max(4, limits.maxConcurrentDocuments + 1),
     imageEncoding: { format: limits.pageImageFormat, quality: limits.pageImageQuality },
     nice: limits.workerNice,
   });

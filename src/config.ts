@@ -62,8 +62,10 @@ const envSchema = z.object({
   OPENAI_BASE_URL: z.string().url().optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.string().url().optional(),
-  LLM_MAX_CONCURRENT: positiveInt.default(8),
+  // Unset: the provider layer's default (DEFAULT_LIMITS in src/providers/provider-options.ts).
+  LLM_MAX_CONCURRENT: positiveInt.optional(),
   LLM_RPM: positiveInt.optional(),
+  LLM_MIN_TIME_MS: positiveInt.optional(),
   LLM_TPM: positiveInt.optional(),
   LLM_TIMEOUT_MS: positiveInt.default(60_000),
   LLM_MAX_ATTEMPTS: positiveInt.default(4),
@@ -157,9 +159,10 @@ export interface Config {
     openaiBaseUrl: string | undefined;
     anthropicApiKey: string | undefined;
     anthropicBaseUrl: string | undefined;
-    maxConcurrent: number;
+    maxConcurrent: number | undefined;
     requestsPerMinute: number | undefined;
     tokensPerMinute: number | undefined;
+    minTimeMs: number | undefined;
     timeoutMs: number;
     maxAttempts: number;
     cacheEnabled: boolean;
@@ -256,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxConcurrent: e.LLM_MAX_CONCURRENT,
       requestsPerMinute: e.LLM_RPM,
       tokensPerMinute: e.LLM_TPM,
+      minTimeMs: e.LLM_MIN_TIME_MS,
       timeoutMs: e.LLM_TIMEOUT_MS,
       maxAttempts: e.LLM_MAX_ATTEMPTS,
       cacheEnabled: e.LLM_CACHE,

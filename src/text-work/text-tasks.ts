@@ -9,19 +9,31 @@ import { guessDocumentTitle } from "../citations/guess-document-title.ts";
 import { chunkMarkdownPages } from "../text/chunk-text.ts";
 import { cleanPages } from "../text/clean-pages.ts";
 import { estimateBodyFontSize, repairFontSizes } from "../text/layout-fonts.ts";
+import { findRunningLines, type RunningLines } from "../text/layout-running-lines.ts";
 import { layoutToMarkdown } from "../text/layout-to-markdown.ts";
 import { ocrTextToMarkdown } from "../text/ocr-text-to-markdown.ts";
 import { summarizeExtractive } from "../text/summarize-extractive.ts";
 import type { PageTextLayer } from "../text/text-item.ts";
 import { countTokens } from "../text/token-count.ts";
 
+/** Document-wide measurements PARSE hands to every page. */
+export interface DocumentLayout {
+  bodyFontSize: number | undefined;
+  runningLines: RunningLines;
+}
+
 export const TEXT_TASKS = {
-  /** PARSE: the body font size of a document, measured over the pages that have a text layer. */
-  bodyFontSize: (layers: readonly PageTextLayer[]): number | undefined =>
-    layers.length ? estimateBodyFontSize(layers.map(repairFontSizes)) : undefined,
+  /**
+   * PARSE: what is measured over the whole document (the pages that have a text layer) before
+   * any page is parsed: the body font size and the running headers and footers.
+   */
+  documentLayout: (layers: readonly PageTextLayer[]): DocumentLayout => {
+    const repaired = layers.map(repairFontSizes);
+    return { bodyFontSize: layers.length ? estimateBodyFontSize(repaired) : undefined, runningLines: findRunningLines(repaired) };
+  },
   /** PARSE: one page's markdown from its text layer's geometry, or from its OCR text without one. */
-  pageMarkdown: (layer: PageTextLayer | undefined, ocrText: string, bodyFontSize: number | undefined): string =>
-    layer?.items.length ? layoutToMarkdown(layer, { bodyFontSize }) : ocrTextToMarkdown(ocrText),
+  pageMarkdown: (layer: PageTextLayer | undefined, ocrText: string, layout: DocumentLayout): string =>
+    layer?.items.length ? layoutToMarkdown(layer, layout) : ocrTextToMarkdown(ocrText),
   /** CLEAN: every page cleaned against the whole document, and a title guessed from page one. */
   cleanPages: (pages: readonly string[]): { pages: string[]; title: string | undefined } => {
     const cleaned = cleanPages(pages);

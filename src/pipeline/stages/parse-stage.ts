@@ -15,14 +15,14 @@ export const parseStage: StageHandler = async (context) => {
   const layers = new Map<number, PageTextLayer | undefined>();
   for (const number of pending) layers.set(number, await deps.pages.textLayer(document.id, number));
   const withItems = [...layers.values()].filter((layer): layer is PageTextLayer => Boolean(layer?.items.length));
-  const bodyFontSize = await deps.textWork.run("bodyFontSize", [withItems], { signal: context.signal });
+  const layout = await deps.textWork.run("documentLayout", [withItems], { signal: context.signal });
   const texts = new Map((await deps.pages.column(document.id, "text")).map((row) => [row.number, row.value]));
   const useModel = deps.gateway.defaults().provider !== "local";
   const warnings: string[] = [];
 
   await runPages(context, pending, total, async (pageNumber) => {
     const layer = layers.get(pageNumber);
-    const local = await deps.textWork.run("pageMarkdown", [layer, texts.get(pageNumber) ?? "", bodyFontSize], { signal: context.signal });
+    const local = await deps.textWork.run("pageMarkdown", [layer, texts.get(pageNumber) ?? "", layout], { signal: context.signal });
     let markdown = local;
     if (useModel) {
       const image = await deps.pages.image(document.id, pageNumber);

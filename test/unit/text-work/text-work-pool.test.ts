@@ -29,9 +29,9 @@ describe("text work on worker threads", () => {
   afterAll(() => pool.close());
 
   it("gives the same results as the in-process path for every pipeline task", async () => {
-    const body = await inProcess.run("bodyFontSize", [[layer]]);
+    const body = await inProcess.run("documentLayout", [[layer]]);
     const calls = [
-      pool.run("bodyFontSize", [[layer]]),
+      pool.run("documentLayout", [[layer]]),
       pool.run("pageMarkdown", [layer, "", body]),
       pool.run("pageMarkdown", [undefined, "OCR TEXT\nof a scanned page", body]),
       pool.run("cleanPages", [pages]),

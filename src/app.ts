@@ -33,6 +33,8 @@ export interface AppOptions {
   migrationsDir?: string;
   /** Where the first-start key box is printed (default process.stderr, never the JSON logger). */
   stderr?: { write(text: string): unknown };
+  /** Called once per database query of the app's Prisma client (tests and benches count them). */
+  onDatabaseQuery?: () => void;
 }
 
 export interface App {
@@ -190,7 +192,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
         });
         logger.info({ address: this.address() }, "listening");
       }
-      database = await openDatabase(config, logger, options.migrationsDir ?? defaultMigrationsDir);
+      database = await openDatabase(config, logger, options.migrationsDir ?? defaultMigrationsDir, { onQuery: options.onDatabaseQuery });
       rateLimiter = createUserRateLimiter({
         requestsPerWindow: config.userRequestsPerMinute,
         redisUrl: config.redisUrl,

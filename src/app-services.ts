@@ -17,6 +17,8 @@ import { createModelGateway, type ModelGatewayService } from "./providers/model-
 import { PrismaCallLedger } from "./providers/prisma-call-ledger.ts";
 import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
 import { providerOptionsFromConfig } from "./providers/provider-config.ts";
+import { UsageService } from "./providers/usage-service.ts";
+import { UsageStore } from "./providers/usage-store.ts";
 
 /** The domain services of a running app (beyond config, logger, database and health). */
 export interface DomainServices {
@@ -29,6 +31,8 @@ export interface DomainServices {
   /** Work left running after a request answered (embedFile jobs); stopped first. */
   backgroundJobs: BackgroundJobRegistry;
   embeddingJobs: EmbeddingJobService;
+  /** Usage and cost from the call ledger. */
+  usage: UsageService;
 }
 
 /**
@@ -118,7 +122,7 @@ export async function startDomainServices(
   });
 
   return {
-    services: { events, queue, gateway, renderPool, pipeline, batches, backgroundJobs, embeddingJobs },
+    services: { events, queue, gateway, renderPool, pipeline, batches, backgroundJobs, embeddingJobs, usage: new UsageService(new UsageStore(prisma)) },
     stop: async () => {
       // Aborts running embedding jobs and waits until each has recorded how it ended.
       await backgroundJobs.stop();

@@ -14,6 +14,8 @@ import "./embedding.ts";
 import "./embedding-job.ts";
 import "./embedding-progress.ts";
 import "./usage.ts";
+import "./document-research.ts";
+import "./citation-network.ts";
 
 /** The GraphQL schema of Quire, built from the type files imported above. */
 export const schema = builder.toSchema({ sortSchema: true });

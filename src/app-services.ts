@@ -18,6 +18,8 @@ import { createModelGateway, type ModelGatewayService } from "./providers/model-
 import { PrismaCallLedger } from "./providers/prisma-call-ledger.ts";
 import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
 import { providerOptionsFromConfig } from "./providers/provider-config.ts";
+import { UsageService } from "./providers/usage-service.ts";
+import { UsageStore } from "./providers/usage-store.ts";
 import { ResearchReadStore } from "./research/research-read-store.ts";
 import { ResearchService } from "./research/research-service.ts";
 import { TextWorkPool } from "./text-work/text-work-pool.ts";
@@ -37,6 +39,8 @@ export interface DomainServices {
   backgroundJobs: BackgroundJobRegistry;
   embeddingJobs: EmbeddingJobService;
   research: ResearchService;
+  /** Usage and cost from the call ledger. */
+  usage: UsageService;
 }
 
 /**
@@ -140,7 +144,19 @@ export async function startDomainServices(
   const research = new ResearchService({ store: new ResearchReadStore(prisma), batches });
 
   return {
-    services: { events, queue, gateway, renderPool, pipeline, batches, uploads, backgroundJobs, embeddingJobs, research },
+    services: {
+      events,
+      queue,
+      gateway,
+      renderPool,
+      pipeline,
+      batches,
+      uploads,
+      backgroundJobs,
+      embeddingJobs,
+      research,
+      usage: new UsageService(new UsageStore(prisma)),
+    },
     stop: async () => {
       const steps = shutdownSteps();
       // Aborts running embedding jobs and waits until each has recorded how it ended.

@@ -13,6 +13,7 @@ import "./prompt-benchmark.ts";
 import "./embedding.ts";
 import "./embedding-job.ts";
 import "./embedding-progress.ts";
+import "./usage.ts";
 import "./document-research.ts";
 import "./citation-network.ts";
 

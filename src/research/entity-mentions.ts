@@ -88,8 +88,12 @@ export function extractEntityMentions(pages: readonly string[]): MentionCandidat
   const bibliography = findBibliography(blocks);
   const bodyEnd = bibliography ? (bibliography.headingIndex ?? bibliography.start) : blocks.length;
   const body = blocks.slice(0, bodyEnd);
-  // A plain capitalised word is a name only if the paper never writes it in lower case.
-  const lowerWords = new Set(body.flatMap((block) => plain(block.text).match(/(?<![\p{L}\p{N}])\p{Ll}[\p{L}\p{N}'’-]*/gu) ?? []));
+  // A plain capitalised word is a name only if the paper writes it capitalised more often than not.
+  const lowerWords = new Map<string, number>();
+  for (const block of body) {
+    for (const word of plain(block.text).match(/(?<![\p{L}\p{N}])\p{Ll}[\p{L}\p{N}'’-]*/gu) ?? []) lowerWords.set(word, (lowerWords.get(word) ?? 0) + 1);
+  }
+  const plainWords = new Map<string, number>();
   const found = new Map<string, MentionCandidate>();
   const add = (page: number, text: string, context: string, acronym?: string) => {
     const key = `${page}\u0000${text}`;
@@ -147,10 +151,14 @@ export function extractEntityMentions(pages: readonly string[]): MentionCandidat
         // An all-capital sentence (a heading in small caps) says nothing about which words are names.
         if (word.length > 10 && word === word.toUpperCase()) continue;
         const coined = isCoined(word);
-        if (!coined && (match.index < firstWordEnd || phraseWords.has(word) || lowerWords.has(word.toLowerCase()))) continue;
+        if (!coined && (match.index < firstWordEnd || phraseWords.has(word))) continue;
+        if (!coined) plainWords.set(word, (plainWords.get(word) ?? 0) + 1);
         add(page, word, context);
       }
     }
   });
-  return [...found.values()];
+  return [...found.values()].filter((mention) => {
+    const capitalised = plainWords.get(mention.text);
+    return capitalised === undefined || capitalised > (lowerWords.get(mention.text.toLowerCase()) ?? 0);
+  });
 }

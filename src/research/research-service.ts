@@ -5,6 +5,7 @@ import { buildCitationNetwork, type CitationNetwork, type CitationNodeView } fro
 import { ambiguousPairs, clusterEntities, type EntityClusterView } from "./entity-clustering.ts";
 import type { EntityKind } from "./entity-kinds.ts";
 import { resolveAmbiguousPairs } from "./entity-model-resolver.ts";
+import { buildExportGraph, toGraphJson, toGraphml } from "./graph-export.ts";
 import type { ReferenceWithTarget, ResearchReadStore } from "./research-read-store.ts";
 import { clusterTopics, type TopicClusterView } from "./topic-clustering.ts";
 
@@ -108,6 +109,14 @@ export class ResearchService {
       byDocument.set(chunk.documentId, entry);
     }
     return clusterTopics([...byDocument.values()].map((entry) => ({ documentId: entry.documentId, vectors: entry.vectors, text: entry.texts.join("\n") })));
+  }
+
+  /** The citation network with entity co-occurrence as GraphML or graphology JSON. */
+  async exportGraph(userId: string, batchId: string, format: "graphml" | "json"): Promise<string> {
+    await this.#deps.batches.getBatch(userId, batchId);
+    const [network, entities] = await Promise.all([this.#network(batchId), this.#entities(userId, batchId)]);
+    const graph = buildExportGraph(network, entities);
+    return format === "graphml" ? toGraphml(graph) : toGraphJson(graph);
   }
 
   async batchReport(userId: string, batchId: string): Promise<BatchReportView> {

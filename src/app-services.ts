@@ -141,7 +141,7 @@ export async function startDomainServices(
     registry: backgroundJobs,
     limits: { maxConcurrentJobsPerUser: config.maxConcurrentEmbeddingJobsPerUser },
   });
-  const research = new ResearchService({ store: new ResearchReadStore(prisma), batches });
+  const research = new ResearchService({ store: new ResearchReadStore(prisma), batches, gateway });
 
   return {
     services: {

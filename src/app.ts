@@ -13,6 +13,7 @@ import { HealthService } from "./health/health-service.ts";
 import { isDashboardRequest, serveDashboard } from "./http/dashboard-route.ts";
 import { maskUnexpectedError } from "./http/error-mask.ts";
 import { isEmbeddingDownloadRequest, serveEmbeddingDownload } from "./http/embedding-download-route.ts";
+import { isGraphExportRequest, serveGraphExport } from "./http/graph-export-route.ts";
 import { isGraphiqlAssetRequest, renderQuireGraphiQL, serveGraphiqlAsset } from "./http/graphiql-route.ts";
 import { attachGraphqlWs } from "./http/graphql-ws-server.ts";
 import { isPageImageRequest, servePageImage } from "./http/page-image-route.ts";
@@ -154,6 +155,13 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     if (isPageImageRequest(req)) {
       servePageImage(req, res, services?.db.prisma).catch((error: unknown) => {
         logger.error({ err: error }, "page image request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    if (isGraphExportRequest(req)) {
+      serveGraphExport(req, res, services).catch((error: unknown) => {
+        logger.error({ err: error }, "graph export failed");
         if (!res.headersSent) res.writeHead(500).end();
       });
       return;

@@ -8,6 +8,7 @@ import "./search.ts";
 import "./generation.ts";
 import "./generation-live.ts";
 import "./prompt.ts";
+import "./prompt-live.ts";
 import "./prompt-benchmark.ts";
 import "./embedding.ts";
 import "./embedding-job.ts";

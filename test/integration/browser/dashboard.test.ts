@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -165,7 +165,30 @@ describe("dashboard and GraphiQL in Chromium", () => {
       .poll(() => page.locator("#thumbnails img").evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth > 0)), WAIT)
       .toEqual([true, true, true]);
     expect((await page.locator("#summary").innerText()).length).toBeGreaterThan(20);
+    expect(await page.locator("#references li").allInnerTexts()).toEqual([
+      expect.stringContaining("Author 1. On fixture number 1."),
+      expect.stringContaining("Author 2. On fixture number 2."),
+    ]);
     await b.screenshot("document");
+  });
+
+  it("embeds a text file with embedFile, follows embeddingProgress and offers the vectors", async () => {
+    const { page } = b;
+    const lines = join(dir!, "lines.txt");
+    writeFileSync(lines, "first line\nsecond line\n\nthird line\n");
+    await page.goto(`${origin}/#/embeddings`);
+    await page.setInputFiles("#embed-file", lines);
+    await page.click("form button[type=submit]");
+    await expect.poll(() => page.locator("#embed-status").innerText(), WAIT).toContain("completed · 3 of 3 lines");
+    await page.click("#download-embeddings");
+    await page.waitForSelector("#embeddings-link", WAIT);
+    const [download] = await Promise.all([page.waitForEvent("download", WAIT), page.click("#embeddings-link")]);
+    expect(download.suggestedFilename()).toBe("lines.ndjson");
+    const text = readFileSync((await download.path())!, "utf8");
+    const rows = text.trim().split("\n").map((line) => JSON.parse(line) as { text: string; vector: number[] });
+    expect(rows.map((row) => row.text)).toEqual(["first line", "second line", "third line"]);
+    expect(rows.every((row) => row.vector.length > 0)).toBe(true);
+    await b.screenshot("embeddings");
   });
 
   it("fills a form with generateBatchLive and shows every field with its source", async () => {

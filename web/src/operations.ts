@@ -182,3 +182,29 @@ export interface EmbeddingEvent {
 export const EMBEDDING_PROGRESS = `subscription EmbeddingProgress($id: ID!) {
   embeddingProgress(jobId: $id) { kind job { ${EMBEDDING_FIELDS} } }
 }`;
+
+export interface CitationNetwork {
+  nodes: { document: { id: string; filename: string; title: string | null }; inDegree: number; outDegree: number; pageRank: number; component: number }[];
+  edges: { source: { id: string }; target: { id: string } | null; confidence: number; matchedBy: string }[];
+  metrics: {
+    documentCount: number;
+    linkCount: number;
+    componentCount: number;
+    largestComponentSize: number;
+    coCitations: { first: { filename: string }; second: { filename: string }; count: number }[];
+    bibliographicCoupling: { first: { filename: string }; second: { filename: string }; count: number }[];
+  };
+  externalWorks: { title: string; year: number | null; doi: string | null; citedBy: { filename: string }[] }[];
+}
+export const CITATION_NETWORK = `query Research($id: ID!) {
+  citationNetwork(batchId: $id) {
+    nodes { document { id filename title } inDegree outDegree pageRank component }
+    edges { source { id } target { id } confidence matchedBy }
+    metrics {
+      documentCount linkCount componentCount largestComponentSize
+      coCitations { first { filename } second { filename } count }
+      bibliographicCoupling { first { filename } second { filename } count }
+    }
+    externalWorks(first: 20) { title year doi citedBy { filename } }
+  }
+}`;

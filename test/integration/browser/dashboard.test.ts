@@ -9,6 +9,7 @@ import { createTestUserWithKey, type TestUserWithKey } from "../../helpers/auth.
 import { startFakeLlmServer, type FakeLlmServer } from "../../helpers/fake-llm-server.ts";
 import { buildTextPdf } from "../../helpers/pdf-fixtures.ts";
 import { startTestApp, type TestApp } from "../../helpers/test-app.ts";
+import { havePapers, papersDir } from "../research/research-support.ts";
 import { buildDashboard, launchBrowser, SCREENSHOTS, type TestBrowser } from "./browser-support.ts";
 
 /**
@@ -171,6 +172,30 @@ describe("dashboard and GraphiQL in Chromium", () => {
     ]);
     await b.screenshot("document");
   });
+
+  // Three real papers that cite each other (PPCoin cites Bitcoin; Primecoin cites both).
+  it.skipIf(!havePapers)("shows a batch's citation network as a graph and a table", async () => {
+    const { page } = b;
+    await page.goto(`${origin}/#/upload`);
+    await page.waitForSelector("#upload-title", WAIT);
+    await page.setInputFiles("#files", ["cc-bitcoin-2008.pdf", "cc-ppcoin-2012.pdf", "cc-primecoin-2013.pdf"].map((name) => join(papersDir, name)));
+    await page.waitForSelector("#file-list li:nth-child(3)", WAIT);
+    for (const box of await page.locator('input[name="stage"]').all()) {
+      if ((await box.getAttribute("value")) !== "CITATIONS") await box.uncheck();
+    }
+    await page.click("form button[type=submit]");
+    await page.waitForSelector("#batch-status", WAIT);
+    await expect.poll(() => page.locator("#batch-status").innerText(), { timeout: 180_000 }).toBe("COMPLETED");
+    await page.click("#research-link");
+    await page.waitForSelector("#citation-graph canvas", WAIT);
+    await expect.poll(() => page.locator("#network-nodes tbody tr").count(), WAIT).toBe(3);
+    const citedBy = await page.locator("#network-nodes tbody tr").evaluateAll((rows) =>
+      Object.fromEntries(rows.map((row) => [row.querySelector("th")!.textContent, Number(row.querySelector('td[data-label="Cited by"]')!.textContent)])),
+    );
+    expect(Object.values(citedBy).sort()).toEqual([0, 1, 2]);
+    expect(await page.locator("#network-metrics").innerText()).toContain("3 documents · 3 citations within the batch");
+    await b.screenshot("research");
+  }, 240_000);
 
   it("embeds a text file with embedFile, follows embeddingProgress and offers the vectors", async () => {
     const { page } = b;

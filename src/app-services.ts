@@ -18,8 +18,11 @@ import { createModelGateway, type ModelGatewayService } from "./providers/model-
 import { PrismaCallLedger } from "./providers/prisma-call-ledger.ts";
 import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
 import { providerOptionsFromConfig } from "./providers/provider-config.ts";
+import { UsageService } from "./providers/usage-service.ts";
+import { UsageStore } from "./providers/usage-store.ts";
 import { ResearchReadStore } from "./research/research-read-store.ts";
 import { ResearchService } from "./research/research-service.ts";
+import { TextWorkPool } from "./text-work/text-work-pool.ts";
 import { UploadStore } from "./uploads/upload-store.ts";
 
 /** The domain services of a running app (beyond config, logger, database and health). */
@@ -36,6 +39,8 @@ export interface DomainServices {
   backgroundJobs: BackgroundJobRegistry;
   embeddingJobs: EmbeddingJobService;
   research: ResearchService;
+  /** Usage and cost from the call ledger. */
+  usage: UsageService;
 }
 
 /**
@@ -66,9 +71,13 @@ export async function startDomainServices(
     maxPixelsPerPage: limits.maxPixelsPerPage,
     pageTimeoutMs: limits.pageTimeoutMs,
     maxWorkerRssBytes: limits.renderWorkerMemoryMb * 1024 * 1024,
+    // Every document in flight may have pages on every worker: room for all of them (and the
+    // next one's VALIDATE), so none is evicted and parsed again mid-stage.
+    documentCacheSize: Math.max(4, limits.maxConcurrentDocuments + 1),
     imageEncoding: { format: limits.pageImageFormat, quality: limits.pageImageQuality },
     nice: limits.workerNice,
   });
+  const textWork = new TextWorkPool({ threads: limits.textWorkers, nice: limits.workerNice });
   const runsJobs = config.role !== "api";
   const queue = new JobQueue({
     databaseUrl: database.url,
@@ -82,6 +91,7 @@ export async function startDomainServices(
     pages: new PageStore(prisma),
     chunks: new ChunkStore(prisma),
     renderPool,
+    textWork,
     gateway,
     memoryBudget: new Bottleneck({ maxConcurrent: limits.memoryBudgetMb }),
     pageConcurrency: limits.pageConcurrency,
@@ -131,10 +141,22 @@ export async function startDomainServices(
     registry: backgroundJobs,
     limits: { maxConcurrentJobsPerUser: config.maxConcurrentEmbeddingJobsPerUser },
   });
-  const research = new ResearchService({ store: new ResearchReadStore(prisma), batches });
+  const research = new ResearchService({ store: new ResearchReadStore(prisma), batches, gateway });
 
   return {
-    services: { events, queue, gateway, renderPool, pipeline, batches, uploads, backgroundJobs, embeddingJobs, research },
+    services: {
+      events,
+      queue,
+      gateway,
+      renderPool,
+      pipeline,
+      batches,
+      uploads,
+      backgroundJobs,
+      embeddingJobs,
+      research,
+      usage: new UsageService(new UsageStore(prisma)),
+    },
     stop: async () => {
       const steps = shutdownSteps();
       // Aborts running embedding jobs and waits until each has recorded how it ended.
@@ -142,6 +164,7 @@ export async function startDomainServices(
       await steps.run("job queue", () => queue.stop());
       await steps.run("worker reaper", () => reaper.stop());
       await steps.run("render pool", () => renderPool.close());
+      await steps.run("text pool", () => textWork.close());
       await steps.run("model gateway", () => gateway.close());
       await steps.run("event bus", () => events.close());
       steps.finish();

@@ -208,3 +208,39 @@ export const CITATION_NETWORK = `query Research($id: ID!) {
     externalWorks(first: 20) { title year doi citedBy { filename } }
   }
 }`;
+
+export interface BatchReport {
+  documentCount: number;
+  completedCount: number;
+  failedCount: number;
+  pageCount: number;
+  referenceCount: number;
+  citationLinkCount: number;
+  modelCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  failures: { code: string; count: number }[];
+  topics: { label: string; keywords: string[]; silhouette: number; documents: { id: string; filename: string }[] }[];
+}
+export const BATCH_REPORT = `query Report($id: ID!) {
+  batchReport(batchId: $id) {
+    documentCount completedCount failedCount pageCount referenceCount citationLinkCount
+    modelCalls inputTokens outputTokens costUsd
+    failures { code count }
+    topics { label keywords silhouette documents { id filename } }
+  }
+}`;
+
+export interface EntityCluster {
+  id: string;
+  name: string;
+  kind: string;
+  aliases: string[];
+  mentionCount: number;
+  confidence: number;
+  documents: { id: string; filename: string }[];
+}
+export const ENTITY_CLUSTERS = `query Entities($id: ID!) {
+  entityClusters(batchId: $id, first: 30) { id name kind aliases mentionCount confidence documents { id filename } }
+}`;

@@ -68,7 +68,7 @@ describe("dashboard and GraphiQL in Chromium", () => {
 
   const startWorker = async (): Promise<void> => {
     const config = loadConfig({ DATABASE_URL: api.database.url, PORT: "0", LOG_LEVEL: "silent", NODE_ENV: "test", QUIRE_ROLE: "worker", QUIRE_RENDER_WORKERS: "1" });
-    worker = buildApp(config, { logger: createLogger("silent") });
+    worker = buildApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent") });
     await worker.start({ listen: false });
   };
 
@@ -174,7 +174,7 @@ describe("dashboard and GraphiQL in Chromium", () => {
   });
 
   // Three real papers that cite each other (PPCoin cites Bitcoin; Primecoin cites both).
-  it.skipIf(!havePapers)("shows a batch's citation network as a graph and a table", async () => {
+  it.skipIf(!havePapers)("shows a batch's research view: report, citation network as a graph and a table, exports", async () => {
     const { page } = b;
     await page.goto(`${origin}/#/upload`);
     await page.waitForSelector("#upload-title", WAIT);
@@ -194,7 +194,13 @@ describe("dashboard and GraphiQL in Chromium", () => {
     );
     expect(Object.values(citedBy).sort()).toEqual([0, 1, 2]);
     expect(await page.locator("#network-metrics").innerText()).toContain("3 documents · 3 citations within the batch");
+    expect(await page.locator("#batch-report").innerText()).toContain("3 of 3 completed, 0 failed");
     await b.screenshot("research");
+    await page.click("#export-graphml");
+    const [download] = await Promise.all([page.waitForEvent("download", WAIT), page.click("#export-graphml-link")]);
+    const graphml = readFileSync((await download.path())!, "utf8");
+    expect(graphml).toContain("<graphml");
+    expect(graphml).toContain("cc-bitcoin-2008.pdf");
   }, 240_000);
 
   it("embeds a text file with embedFile, follows embeddingProgress and offers the vectors", async () => {

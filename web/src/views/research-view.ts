@@ -1,20 +1,29 @@
 import type cytoscape from "cytoscape";
 import { gql, type ApiError } from "../api.ts";
 import { h, replaceChildren } from "../dom.ts";
-import { CITATION_NETWORK, type CitationNetwork } from "../operations.ts";
+import { BATCH_REPORT, CITATION_NETWORK, ENTITY_CLUSTERS, type BatchReport, type CitationNetwork, type EntityCluster } from "../operations.ts";
+import { entitiesSection, exportLinks, reportSection, topicsSection } from "./research-sections.ts";
+
+interface Research {
+  network: CitationNetwork;
+  report: BatchReport;
+  entities: EntityCluster[];
+}
 
 /**
- * A batch's research view: the citation network as an interactive graph (cytoscape, drawn on a
- * 2D canvas; documents sized by the citations they receive), with the same data as a table for
- * keyboard and screen-reader users, the network's metrics and the works cited from outside.
+ * A batch's research view: the batch report (with model usage), the citation network as an
+ * interactive graph (cytoscape, drawn on a 2D canvas; documents sized by the citations they
+ * receive) with the same data as a table for keyboard and screen-reader users, topics, entity
+ * clusters, the works cited from outside, and the graph exports.
  */
 export function mountResearch(main: HTMLElement, id: string | undefined): () => void {
   let graph: cytoscape.Core | undefined;
   let stopped = false;
+  const urls: string[] = [];
   const section = h("section", { class: "card wide", "aria-labelledby": "research-title", "aria-busy": "true" }, h("h1", { id: "research-title" }, "Research"));
   main.append(section);
 
-  const show = (network: CitationNetwork, draw: typeof cytoscape): void => {
+  const show = ({ network, report, entities }: Research, draw: typeof cytoscape): void => {
     const { metrics } = network;
     const byId = new Map(network.nodes.map((n) => [n.document.id, n]));
     const container = h("div", {
@@ -28,7 +37,10 @@ export function mountResearch(main: HTMLElement, id: string | undefined): () => 
     replaceChildren(
       section,
       h("p", {}, h("a", { href: `#/batch/${id ?? ""}` }, "← Batch")),
-      h("h1", { id: "research-title" }, "Citation network"),
+      h("h1", { id: "research-title" }, "Research"),
+      exportLinks(id ?? "", urls),
+      reportSection(report),
+      h("h2", {}, "Citation network"),
       h("p", { id: "network-metrics" }, `${metrics.documentCount} documents · ${metrics.linkCount} citations within the batch · ${metrics.componentCount} connected groups (largest: ${metrics.largestComponentSize})`),
       container,
       h(
@@ -58,6 +70,8 @@ export function mountResearch(main: HTMLElement, id: string | undefined): () => 
           ),
         ),
       ),
+      topicsSection(report),
+      entitiesSection(entities),
       h("div", { class: "columns" }, pairs("Cited together", metrics.coCitations, "co-citations"), pairs("Sharing references", metrics.bibliographicCoupling, "coupling")),
       h("h2", {}, "Most cited works outside the batch"),
       network.externalWorks.length
@@ -85,14 +99,20 @@ export function mountResearch(main: HTMLElement, id: string | undefined): () => 
   };
 
   // cytoscape is loaded with this view only, so the other views stay small.
-  Promise.all([gql<{ citationNetwork: CitationNetwork }>(CITATION_NETWORK, { id }), import("cytoscape")]).then(
-    ([{ citationNetwork }, { default: draw }]) => {
-      if (!stopped) show(citationNetwork, draw);
+  Promise.all([
+    gql<{ citationNetwork: CitationNetwork }>(CITATION_NETWORK, { id }),
+    gql<{ batchReport: BatchReport }>(BATCH_REPORT, { id }),
+    gql<{ entityClusters: EntityCluster[] }>(ENTITY_CLUSTERS, { id }),
+    import("cytoscape"),
+  ]).then(
+    ([{ citationNetwork }, { batchReport }, { entityClusters }, { default: draw }]) => {
+      if (!stopped) show({ network: citationNetwork, report: batchReport, entities: entityClusters }, draw);
     },
     (error: ApiError) => section.append(h("p", { class: "error", role: "alert" }, error.message)),
   );
   return () => {
     stopped = true;
     graph?.destroy();
+    urls.forEach((url) => URL.revokeObjectURL(url));
   };
 }

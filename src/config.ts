@@ -65,6 +65,7 @@ const envSchema = z.object({
   LLM_MAX_CONCURRENT: positiveInt.optional(),
   LLM_RPM: positiveInt.optional(),
   LLM_MIN_TIME_MS: positiveInt.optional(),
+  LLM_BATCH_POLL_MS: positiveInt.default(15_000),
   LLM_TPM: positiveInt.optional(),
   LLM_TIMEOUT_MS: positiveInt.default(60_000),
   LLM_MAX_ATTEMPTS: positiveInt.default(4),
@@ -160,6 +161,8 @@ export interface Config {
     requestsPerMinute: number | undefined;
     tokensPerMinute: number | undefined;
     minTimeMs: number | undefined;
+    /** Base delay between polls of a provider batch (grows 1.5x per poll, up to 60x). */
+    batchPollMs: number;
     timeoutMs: number;
     maxAttempts: number;
     cacheEnabled: boolean;
@@ -253,6 +256,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       requestsPerMinute: e.LLM_RPM,
       tokensPerMinute: e.LLM_TPM,
       minTimeMs: e.LLM_MIN_TIME_MS,
+      batchPollMs: e.LLM_BATCH_POLL_MS,
       timeoutMs: e.LLM_TIMEOUT_MS,
       maxAttempts: e.LLM_MAX_ATTEMPTS,
       cacheEnabled: e.LLM_CACHE,

@@ -11,7 +11,7 @@ import type {
   TokenUsage,
 } from "./provider-types.ts";
 import type { FetchLike, ProviderAdapter } from "./provider-adapter.ts";
-import { buildConfiguredAdapters, configuredSecrets, providerDefinition } from "./provider-registry.ts";
+import { buildConfiguredAdapters, configuredSecrets, PROVIDER_NAMES, PROVIDERS, providerDefinition } from "./provider-registry.ts";
 import { defaultChatModel, defaultEmbeddingModel, limitsFor, resolveProviderOptions } from "./provider-options.ts";
 import type { ProviderLayerOptions } from "./provider-options.ts";
 import { createLimiterRegistry, limiterKeyOf } from "./limiter-registry.ts";
@@ -20,6 +20,7 @@ import { runWithRetries } from "./attempt-runner.ts";
 import type { GatewayLogger } from "./attempt-runner.ts";
 import { createPriceTable } from "./price-table.ts";
 import type { PriceTable } from "./price-table.ts";
+import type { BatchClient } from "./batch/batch-client.ts";
 import { embedCacheKey, generateCacheKey } from "./response-cache.ts";
 import type { CachedModelResponse, ResponseCacheStore } from "./response-cache.ts";
 import type { CallLedgerEntry, CallLedgerStore } from "./call-ledger.ts";
@@ -49,6 +50,8 @@ export interface ModelGatewayService extends ModelGateway {
   readonly limiters: LimiterRegistry;
   /** The price table the gateway bills with (config overrides included). */
   readonly prices: PriceTable;
+  /** The provider's batch API client, or null when it has none or is not configured. */
+  batchClient(provider: ProviderName): BatchClient | null;
   /** The provider and model a generate request naming these would use. */
   resolveChat(provider: ProviderName | undefined, model: string | undefined): { provider: ProviderName; model: string };
   /** Releases the limiters' timers and Redis connections; the gateway is unusable afterwards. */
@@ -76,6 +79,9 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
   const secrets = configuredSecrets(options);
   const adapters = { ...buildConfiguredAdapters(options, deps.fetch ? { fetch: deps.fetch } : {}), ...deps.adapters };
   const isConfigured = (provider: ProviderName) => adapters[provider] !== undefined;
+  const batchClients = Object.fromEntries(
+    PROVIDER_NAMES.map((name) => [name, PROVIDERS[name].createBatchClient(options, deps.fetch ? { fetch: deps.fetch } : {})]),
+  ) as Record<ProviderName, BatchClient | null>;
   const ownsLimiters = !deps.limiters;
   const limiters =
     deps.limiters ??
@@ -311,6 +317,7 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
     limiters,
     prices,
     resolveChat,
+    batchClient: (provider) => batchClients[provider] ?? null,
     close: async () => {
       if (ownsLimiters) await limiters.close();
     },

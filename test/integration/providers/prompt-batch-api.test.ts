@@ -173,4 +173,18 @@ describe("prompt batches through the OpenAI Batch API (fake server over real HTT
     expect(all.filter((result) => !result.success).every((result) => result.error?.code === "CANCELLED")).toBe(true);
     expect(done.requestCounts).toEqual({ total: 100, completed: answered.length, failed: 100 - answered.length });
   });
+
+  it("expires: prompts the provider answered keep their results, the rest fail with BATCH_EXPIRED", async () => {
+    fake.perPoll = 10;
+    fake.expireAfter = 30;
+    try {
+      const submitted = await submit(Array.from({ length: 50 }, (_, i) => ({ prompt: `expire ${i}` })));
+      const done = await until(submitted.id, finished);
+      expect(done).toMatchObject({ status: "EXPIRED", requestCounts: { total: 50, completed: 30, failed: 20 } });
+      const all = await results(submitted.id, 50);
+      expect(all.filter((result) => !result.success).map((result) => result.error?.code)).toEqual(Array(20).fill("BATCH_EXPIRED"));
+    } finally {
+      fake.expireAfter = null;
+    }
+  });
 });

@@ -27,6 +27,7 @@ import type { CallLedgerEntry, CallLedgerStore } from "./call-ledger.ts";
 import { estimateMessageTokens } from "./token-estimate.ts";
 import { abortedError } from "./provider-error-mapping.ts";
 import { routeModel } from "./model-routing.ts";
+import { createFallbackRouter } from "./fallback-router.ts";
 
 /** What createModelGateway is built from. Everything but `options`, `ledger` and `logger` is optional. */
 export interface ModelGatewayDeps {
@@ -43,6 +44,8 @@ export interface ModelGatewayDeps {
   adapters?: Partial<Record<ProviderName, ProviderAdapter>>;
   /** Source of backoff jitter (tests pin it). */
   random?: () => number;
+  /** Clock of the fallback cooldowns (tests pin it). Default Date.now. */
+  now?: () => number;
 }
 
 /** The gateway plus what its owner needs: the limiters (pause, tests) and shutdown. */
@@ -234,8 +237,36 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
     return { provider, model };
   }
 
+  const fallbacks = createFallbackRouter({
+    table: options.fallbacks,
+    cooldownMs: options.fallbackCooldownMs,
+    resolve: (provider, model) => resolveChat(provider, model),
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+
+  /**
+   * The primary target, then (unless the request opts out) the purpose's fallbacks: a target
+   * whose call failed with a retryable error, retries exhausted, cools down and the next one
+   * answers. The result names the provider and model that produced the answer.
+   */
   async function generate(request: GenerateRequest): Promise<GenerateResult> {
-    const { provider, model } = resolveChat(request.provider, request.model);
+    const primary = resolveChat(request.provider, request.model);
+    const targets = request.fallbacks === false ? [primary] : fallbacks.candidates(request.purpose, primary);
+    for (const [index, target] of targets.entries()) {
+      try {
+        return await generateOn(target, request);
+      } catch (error) {
+        const last = index === targets.length - 1;
+        if (targets.length === 1 || !fallbacks.shouldFallBack(error) || request.signal?.aborted) throw error;
+        fallbacks.coolDown(target);
+        if (last) throw error;
+        deps.logger.warn({ provider: target.provider, model: target.model, code: (error as ProviderError).code, purpose: request.purpose }, "model failed; falling back to the next one");
+      }
+    }
+    throw new Error("no target to call");
+  }
+
+  async function generateOn({ provider, model }: { provider: ProviderName; model: string }, request: GenerateRequest): Promise<GenerateResult> {
     const maxOutputTokens = request.maxOutputTokens ?? options.defaultMaxOutputTokens;
     const userId = request.userId ?? null;
     // Local answers cost nothing and take microseconds: caching them would only add a query.

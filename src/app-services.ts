@@ -24,6 +24,7 @@ import { UsageService } from "./providers/usage-service.ts";
 import { UsageStore } from "./providers/usage-store.ts";
 import { ResearchReadStore } from "./research/research-read-store.ts";
 import { ResearchService } from "./research/research-service.ts";
+import { TextWorkPool } from "./text-work/text-work-pool.ts";
 import { UploadStore } from "./uploads/upload-store.ts";
 
 /** The domain services of a running app (beyond config, logger, database and health). */
@@ -74,9 +75,13 @@ export async function startDomainServices(
     maxPixelsPerPage: limits.maxPixelsPerPage,
     pageTimeoutMs: limits.pageTimeoutMs,
     maxWorkerRssBytes: limits.renderWorkerMemoryMb * 1024 * 1024,
+    // Every document in flight may have pages on every worker: room for all of them (and the
+    // next one's VALIDATE), so none is evicted and parsed again mid-stage.
+    documentCacheSize: Math.max(4, limits.maxConcurrentDocuments + 1),
     imageEncoding: { format: limits.pageImageFormat, quality: limits.pageImageQuality },
     nice: limits.workerNice,
   });
+  const textWork = new TextWorkPool({ threads: limits.textWorkers, nice: limits.workerNice });
   const runsJobs = config.role !== "api";
   const queue = new JobQueue({
     databaseUrl: database.url,
@@ -90,6 +95,7 @@ export async function startDomainServices(
     pages: new PageStore(prisma),
     chunks: new ChunkStore(prisma),
     renderPool,
+    textWork,
     gateway,
     memoryBudget: new Bottleneck({ maxConcurrent: limits.memoryBudgetMb }),
     pageConcurrency: limits.pageConcurrency,
@@ -148,7 +154,7 @@ export async function startDomainServices(
     registry: backgroundJobs,
     limits: { maxConcurrentJobsPerUser: config.maxConcurrentEmbeddingJobsPerUser },
   });
-  const research = new ResearchService({ store: new ResearchReadStore(prisma), batches });
+  const research = new ResearchService({ store: new ResearchReadStore(prisma), batches, gateway });
 
   return {
     services: {
@@ -172,6 +178,7 @@ export async function startDomainServices(
       await steps.run("job queue", () => queue.stop());
       await steps.run("worker reaper", () => reaper.stop());
       await steps.run("render pool", () => renderPool.close());
+      await steps.run("text pool", () => textWork.close());
       await steps.run("model gateway", () => gateway.close());
       await steps.run("event bus", () => events.close());
       steps.finish();

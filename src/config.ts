@@ -49,6 +49,7 @@ const envSchema = z.object({
   QUIRE_MAX_PIXELS_PER_PAGE: positiveInt.default(40_000_000),
   QUIRE_PAGE_IMAGE_FORMAT: z.enum(["jpeg", "png"]).default("jpeg"),
   QUIRE_PAGE_IMAGE_QUALITY: positiveInt.max(100).default(85),
+  QUIRE_TEXT_WORKERS: positiveInt.optional(),
   QUIRE_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   QUIRE_STAGE_MAX_ATTEMPTS: positiveInt.default(3),
   QUIRE_STAGE_BACKOFF_MS: positiveInt.default(1000),
@@ -155,6 +156,8 @@ export interface Config {
     /** How rendered pages are stored: JPEG (fast, default) or PNG (lossless); quality for JPEG. */
     pageImageFormat: "jpeg" | "png";
     pageImageQuality: number;
+    /** Worker threads of the text pool (layout, cleaning, summaries, chunking, token counting). */
+    textWorkers: number;
     /** Niceness of render workers and text threads, so the API's event loop keeps priority. */
     workerNice: number;
     stageMaxAttempts: number;
@@ -255,6 +258,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPixelsPerPage: e.QUIRE_MAX_PIXELS_PER_PAGE,
       pageImageFormat: e.QUIRE_PAGE_IMAGE_FORMAT,
       pageImageQuality: e.QUIRE_PAGE_IMAGE_QUALITY,
+      // Render workers take a core each; text work comes in bursts between a document's page
+      // stages, so half as many threads (at least one) keeps the sum near the core count, and
+      // both run niced below the API process.
+      textWorkers: e.QUIRE_TEXT_WORKERS ?? Math.max(1, Math.floor(os.availableParallelism() / 2)),
       workerNice: e.QUIRE_WORKER_NICE,
       stageMaxAttempts: e.QUIRE_STAGE_MAX_ATTEMPTS,
       stageBackoffMs: e.QUIRE_STAGE_BACKOFF_MS,

@@ -17,6 +17,9 @@ import "./usage.ts";
 import "./prompt-batch-job.ts";
 import "./document-research.ts";
 import "./citation-network.ts";
+import "./entity-cluster.ts";
+import "./topic-cluster.ts";
+import "./batch-report.ts";
 
 /** The GraphQL schema of Quire, built from the type files imported above. */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -160,8 +160,8 @@ function continuesBlock(
   if (pitch <= 0 || pitch > allowed + 1) return false;
   // Headings are often centred, so only size and spacing tell whether a line continues one;
   // a section heading directly followed by a slightly smaller subsection heading is two.
-  // "METHODS" over "Search strategy", both in one face: a section and its first subsection.
-  if (heading) return cur.fontSize === prev.fontSize && cur.fontName === prev.fontName && isCapitals(cur.text) === isCapitals(prev.text);
+  // "METHODS" over "Search strategy": a section and its first subsection, not one heading.
+  if (heading) return cur.fontSize === prev.fontSize && isCapitals(cur.text) === isCapitals(prev.text);
   const em = cur.fontSize;
   const dx = cur.x0 - prev.x0;
   const prevShort = prev.x1 < facts.right - 2 * em;

@@ -1,11 +1,12 @@
 import { buildBlocks, type LayoutBlock } from "./layout-blocks.ts";
 import { readingRegions } from "./layout-columns.ts";
+import { figureBlocks, placeFigures, splitFigureText } from "./layout-figures.ts";
 import { reorderFloats } from "./layout-floats.ts";
 import { estimateBodyFontSize, repairFontSizes, roundFontSize } from "./layout-fonts.ts";
 import { demoteAuthorNames, headingText } from "./layout-headings.ts";
 import { buildLines, buildSegments, dominantFontName, type LayoutLine } from "./layout-lines.ts";
 import { dropRunningSegments, findRunningLines, type RunningLines } from "./layout-running-lines.ts";
-import type { PageTextLayer, TextItem } from "./text-item.ts";
+import type { FormFieldValue, PageTextLayer, TextItem } from "./text-item.ts";
 
 /** Options of layoutToMarkdown. */
 export interface LayoutOptions {
@@ -54,6 +55,15 @@ function renderBlock(block: LayoutBlock): string {
   return lines.join("\n");
 }
 
+/**
+ * Filled form values, top to bottom, each marked "[form]" so a reader (or a model) can tell the
+ * user's answers from the form's printed text.
+ */
+function renderFormFields(fields: readonly FormFieldValue[]): string {
+  const sorted = [...fields].sort((a, b) => a.y - b.y || a.x - b.x);
+  return sorted.map((field) => `- [form] ${field.name.replace(/\s+/g, " ")}: ${field.value.replace(/\s+/g, " ")}`).join("\n");
+}
+
 /** The font of the page's body-size text, when the page has any. */
 function bodyFontName(items: readonly TextItem[], bodyFontSize: number): string | undefined {
   const body = items.filter((item) => roundFontSize(item.fontSize) === roundFontSize(bodyFontSize));
@@ -71,10 +81,16 @@ export function layoutToMarkdown(page: PageTextLayer, options: LayoutOptions = {
   const built = buildSegments(repaired.items);
   const segments = options.runningLines ? dropRunningSegments(built, repaired.height, options.runningLines) : built;
   const body = { fontSize: bodyFontSize, fontName: bodyFontName(repaired.items, bodyFontSize) };
+  const split = splitFigureText(segments, page.figures ?? []);
   const blocks: LayoutBlock[] = [];
-  for (const region of readingRegions(segments, repaired.width)) blocks.push(...buildBlocks(buildLines(region), body));
-  const ordered = reorderFloats(demoteAuthorNames(blocks, repaired.height), { bodyFontSize, pageHeight: repaired.height });
-  return ordered.map(renderBlock).join("\n\n");
+  for (const region of readingRegions(split.text, repaired.width)) blocks.push(...buildBlocks(buildLines(region), body));
+  const figures = split.figures.map(({ box, segments: inBox }) => ({ box, blocks: figureBlocks(inBox, body) }));
+  const placed = placeFigures(demoteAuthorNames(blocks, repaired.height), figures);
+  const floats = new Set(figures.flatMap((figure) => figure.blocks));
+  const ordered = reorderFloats(placed, { bodyFontSize, pageHeight: repaired.height, floats });
+  const rendered = ordered.map(renderBlock);
+  if (page.formFields?.length) rendered.push(renderFormFields(page.formFields));
+  return rendered.join("\n\n");
 }
 
 /** layoutToMarkdown for every page of a document, measuring headings against its body text. */

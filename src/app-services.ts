@@ -6,6 +6,7 @@ import { BackgroundJobRegistry } from "./embeddings/background-job-registry.ts";
 import { EmbeddingJobService } from "./embeddings/embedding-job-service.ts";
 import { createEventBus, type EventBus } from "./events/pubsub.ts";
 import { JobQueue } from "./jobs/job-queue.ts";
+import { shutdownSteps } from "./lifecycle/shutdown-steps.ts";
 import { WorkerReaper } from "./jobs/worker-reaper.ts";
 import type { Logger } from "./logging/logger.ts";
 import { RenderPool } from "./pdf/render-pool.ts";
@@ -17,6 +18,12 @@ import { createModelGateway, type ModelGatewayService } from "./providers/model-
 import { PrismaCallLedger } from "./providers/prisma-call-ledger.ts";
 import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
 import { providerOptionsFromConfig } from "./providers/provider-config.ts";
+import { UsageService } from "./providers/usage-service.ts";
+import { UsageStore } from "./providers/usage-store.ts";
+import { ResearchReadStore } from "./research/research-read-store.ts";
+import { ResearchService } from "./research/research-service.ts";
+import { TextWorkPool } from "./text-work/text-work-pool.ts";
+import { UploadStore } from "./uploads/upload-store.ts";
 
 /** The domain services of a running app (beyond config, logger, database and health). */
 export interface DomainServices {
@@ -26,9 +33,14 @@ export interface DomainServices {
   renderPool: RenderPool;
   pipeline: PipelineService;
   batches: BatchService;
+  /** Uploaded bytes (PostgreSQL large objects), written as multipart bodies stream in. */
+  uploads: UploadStore;
   /** Work left running after a request answered (embedFile jobs); stopped first. */
   backgroundJobs: BackgroundJobRegistry;
   embeddingJobs: EmbeddingJobService;
+  research: ResearchService;
+  /** Usage and cost from the call ledger. */
+  usage: UsageService;
 }
 
 /**
@@ -59,7 +71,13 @@ export async function startDomainServices(
     maxPixelsPerPage: limits.maxPixelsPerPage,
     pageTimeoutMs: limits.pageTimeoutMs,
     maxWorkerRssBytes: limits.renderWorkerMemoryMb * 1024 * 1024,
+    // Every document in flight may have pages on every worker: room for all of them (and the
+    // next one's VALIDATE), so none is evicted and parsed again mid-stage.
+    documentCacheSize: Math.max(4, limits.maxConcurrentDocuments + 1),
+    imageEncoding: { format: limits.pageImageFormat, quality: limits.pageImageQuality },
+    nice: limits.workerNice,
   });
+  const textWork = new TextWorkPool({ threads: limits.textWorkers, nice: limits.workerNice });
   const runsJobs = config.role !== "api";
   const queue = new JobQueue({
     databaseUrl: database.url,
@@ -73,6 +91,7 @@ export async function startDomainServices(
     pages: new PageStore(prisma),
     chunks: new ChunkStore(prisma),
     renderPool,
+    textWork,
     gateway,
     memoryBudget: new Bottleneck({ maxConcurrent: limits.memoryBudgetMb }),
     pageConcurrency: limits.pageConcurrency,
@@ -96,8 +115,14 @@ export async function startDomainServices(
     deadAfterMs: limits.workerDeadAfterMs,
   });
   await reaper.start();
+  const uploads = new UploadStore(prisma);
+  // Uploads a crash cut off mid-request are never adopted: unlink those a day old (an upload
+  // still arriving on another process is younger than that).
+  const swept = await uploads.sweepAbandoned(new Date(Date.now() - 24 * 60 * 60 * 1000));
+  if (swept > 0) logger.info({ swept }, "unlinked abandoned uploads");
   const batches = new BatchService({
     prisma,
+    uploads,
     pipeline,
     events,
     logger: logger.child({ component: "batches" }),
@@ -116,17 +141,33 @@ export async function startDomainServices(
     registry: backgroundJobs,
     limits: { maxConcurrentJobsPerUser: config.maxConcurrentEmbeddingJobsPerUser },
   });
+  const research = new ResearchService({ store: new ResearchReadStore(prisma), batches, gateway });
 
   return {
-    services: { events, queue, gateway, renderPool, pipeline, batches, backgroundJobs, embeddingJobs },
+    services: {
+      events,
+      queue,
+      gateway,
+      renderPool,
+      pipeline,
+      batches,
+      uploads,
+      backgroundJobs,
+      embeddingJobs,
+      research,
+      usage: new UsageService(new UsageStore(prisma)),
+    },
     stop: async () => {
+      const steps = shutdownSteps();
       // Aborts running embedding jobs and waits until each has recorded how it ended.
-      await backgroundJobs.stop();
-      await queue.stop();
-      await reaper.stop();
-      await renderPool.close();
-      await gateway.close();
-      await events.close();
+      await steps.run("embedding jobs", () => backgroundJobs.stop());
+      await steps.run("job queue", () => queue.stop());
+      await steps.run("worker reaper", () => reaper.stop());
+      await steps.run("render pool", () => renderPool.close());
+      await steps.run("text pool", () => textWork.close());
+      await steps.run("model gateway", () => gateway.close());
+      await steps.run("event bus", () => events.close());
+      steps.finish();
     },
   };
 }

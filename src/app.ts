@@ -10,15 +10,21 @@ import { startDomainServices } from "./app-services.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { HealthService } from "./health/health-service.ts";
+import { isDashboardRequest, serveDashboard } from "./http/dashboard-route.ts";
+import { maskUnexpectedError } from "./http/error-mask.ts";
 import { isEmbeddingDownloadRequest, serveEmbeddingDownload } from "./http/embedding-download-route.ts";
+import { isGraphExportRequest, serveGraphExport } from "./http/graph-export-route.ts";
+import { isGraphiqlAssetRequest, renderQuireGraphiQL, serveGraphiqlAsset } from "./http/graphiql-route.ts";
 import { attachGraphqlWs } from "./http/graphql-ws-server.ts";
 import { isPageImageRequest, servePageImage } from "./http/page-image-route.ts";
 import { requestLogPlugin } from "./http/request-log-plugin.ts";
 import { requestIdFrom } from "./http/request-id.ts";
 import { csrfPreventionPlugin } from "./http/security-csrf.ts";
-import { multipartLimitedFetchAPI } from "./http/security-multipart.ts";
+import { maxRequestBodyBytes, streamingUploadsPlugin } from "./http/security-multipart.ts";
 import { graphqlHardeningPlugins } from "./http/security-plugins.ts";
 import { createWsSecurity } from "./http/security-ws.ts";
+import { shutdownSteps } from "./lifecycle/shutdown-steps.ts";
+import { StartupError } from "./lifecycle/startup-error.ts";
 import { createLogger, type Logger } from "./logging/logger.ts";
 import type { GraphQLContext, Viewer } from "./schema/context.ts";
 import { schema } from "./schema/index.ts";
@@ -31,6 +37,8 @@ export interface AppOptions {
   migrationsDir?: string;
   /** Where the first-start key box is printed (default process.stderr, never the JSON logger). */
   stderr?: { write(text: string): unknown };
+  /** Called once per database query of the app's Prisma client (tests and benches count them). */
+  onDatabaseQuery?: () => void;
 }
 
 export interface App {
@@ -86,27 +94,44 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     },
   });
 
+  /** Multipart requests authenticate before their body is read (see streamingUploadsPlugin). */
+  const uploadViewers = new WeakMap<Request, ReturnType<typeof authenticator.viewerFor>>();
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: "/graphql",
     graphiql: { title: "Quire", subscriptionsProtocol: "WS" },
+    renderGraphiQL: renderQuireGraphiQL,
     landingPage: false,
     healthCheckEndpoint: "/__yoga_health",
     logging: yogaLogger(logger),
-    maskedErrors: { isDev: false },
-    // Multipart limits from config; CSRF, Armor limits, suggestions and introspection apply
+    maskedErrors: { isDev: false, maskError: maskUnexpectedError },
+    // The whole documented upload limit; uploads stream to storage, other bodies stay under
+    // 25 MB (streamingUploadsPlugin). CSRF, Armor limits, suggestions and introspection apply
     // to HTTP, SSE and graphql-ws alike (graphql-ws runs through yoga.getEnveloped).
-    fetchAPI: multipartLimitedFetchAPI(config),
-    plugins: [csrfPreventionPlugin(), ...graphqlHardeningPlugins(config), requestLogPlugin()],
+    maxRequestBodySize: maxRequestBodyBytes(config),
+    plugins: [
+      csrfPreventionPlugin(),
+      streamingUploadsPlugin({
+        store: () => requireServices().uploads,
+        limits: config,
+        authorize: async (request) => {
+          // Uploads need a key before a byte is stored; the context reuses this lookup.
+          const requestLogger = logger.child({ requestId: requestIdFrom(request.headers.get("x-request-id")) });
+          const viewer = authenticator.viewerFor({ authorization: request.headers.get("authorization") }, requestLogger);
+          uploadViewers.set(request, viewer);
+          (await viewer)();
+        },
+      }),
+      ...graphqlHardeningPlugins(config),
+      requestLogPlugin(),
+    ],
     context: async ({ request, req, socketViewer }: { request?: Request; req?: IncomingMessage; socketViewer?: Viewer }) => {
       const header = request?.headers.get("x-request-id") ?? (req?.headers["x-request-id"] as string | undefined);
       const requestId = requestIdFrom(header);
       const requestLogger = logger.child({ requestId });
       // One key lookup (and one quota token) per operation; graphql-ws authenticated the socket.
-      const viewer = await authenticator.viewerFor(
-        socketViewer ? { socketViewer } : { authorization: request?.headers.get("authorization") },
-        requestLogger,
-      );
+      const viewer = await ((request && uploadViewers.get(request)) ??
+        authenticator.viewerFor(socketViewer ? { socketViewer } : { authorization: request?.headers.get("authorization") }, requestLogger));
       return {
         requestId,
         logger: requestLogger,
@@ -130,6 +155,27 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     if (isPageImageRequest(req)) {
       servePageImage(req, res, services?.db.prisma).catch((error: unknown) => {
         logger.error({ err: error }, "page image request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    if (isGraphExportRequest(req)) {
+      serveGraphExport(req, res, services).catch((error: unknown) => {
+        logger.error({ err: error }, "graph export failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    if (isDashboardRequest(req)) {
+      serveDashboard(req, res, config).catch((error: unknown) => {
+        logger.error({ err: error }, "dashboard request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    if (isGraphiqlAssetRequest(req)) {
+      serveGraphiqlAsset(req, res).catch((error: unknown) => {
+        logger.error({ err: error }, "graphiql asset request failed");
         if (!res.headersSent) res.writeHead(500).end();
       });
       return;
@@ -159,6 +205,22 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       if (listen) {
         // Listen first so /health can answer 503 while the database starts.
         server = createServer(handle);
+        // Listen before attaching graphql-ws: a WebSocketServer re-emits the HTTP server's
+        // listen error as its own ("internal error" and a stack) instead of one clear line.
+        await new Promise<void>((resolve, reject) => {
+          server!.once("error", (error: NodeJS.ErrnoException) => {
+            server = undefined;
+            reject(
+              error.code === "EADDRINUSE" || error.code === "EACCES"
+                ? new StartupError(
+                    `cannot listen on ${config.host}:${config.port}: ${error.code === "EADDRINUSE" ? "the port is already in use" : "permission denied"}; set PORT to another port (0 picks a free one)`,
+                    { cause: error },
+                  )
+                : error,
+            );
+          });
+          server!.listen(config.port, config.host, () => resolve());
+        });
         const wsSecurity = createWsSecurity({
           authenticator,
           logger,
@@ -167,13 +229,9 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
           maxMessageBytes: config.wsMaxMessageBytes,
         });
         ws = attachGraphqlWs(server, yoga as never, logger, wsSecurity);
-        await new Promise<void>((resolve, reject) => {
-          server!.once("error", reject);
-          server!.listen(config.port, config.host, () => resolve());
-        });
         logger.info({ address: this.address() }, "listening");
       }
-      database = await openDatabase(config, logger, options.migrationsDir ?? defaultMigrationsDir);
+      database = await openDatabase(config, logger, options.migrationsDir ?? defaultMigrationsDir, { onQuery: options.onDatabaseQuery });
       rateLimiter = createUserRateLimiter({
         requestsPerWindow: config.userRequestsPerMinute,
         redisUrl: config.redisUrl,
@@ -196,22 +254,26 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     },
 
     async stop() {
+      // Each step runs even when an earlier one failed; one ShutdownError names the failures.
+      const steps = shutdownSteps();
       health.markStopping();
       const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
-      await ws?.close();
+      await steps.run("graphql-ws", () => ws?.close());
       server?.closeIdleConnections();
       const deadline = Date.now() + config.shutdownTimeoutMs;
       while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
       server?.closeAllConnections();
-      await closing;
+      await steps.run("http server", () => closing);
       services = undefined;
-      await domain?.stop();
+      await steps.run("domain services", () => domain?.stop());
       domain = undefined;
-      await rateLimiter?.close();
+      await steps.run("rate limiter", () => rateLimiter?.close());
       rateLimiter = undefined;
-      await database?.close();
+      await steps.run("database", () => database?.close());
       database = undefined;
       server = undefined;
+      ws = undefined;
+      steps.finish();
       logger.info("quire stopped");
     },
   };

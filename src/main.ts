@@ -1,5 +1,6 @@
 import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { StartupError } from "./lifecycle/startup-error.ts";
 
 // The only place that listens for signals and exits the process.
 let config;
@@ -24,7 +25,8 @@ async function shutdown(signal: string): Promise<void> {
     await app.stop();
     process.exit(0);
   } catch (error) {
-    app.logger.error({ err: error }, "shutdown failed");
+    // One line: stop() already released everything it could and names each failed step.
+    app.logger.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   }
 }
@@ -37,7 +39,9 @@ try {
   const address = app.address();
   if (address) app.logger.info(`GraphQL and GraphiQL at http://${address.host}:${address.port}/graphql`);
 } catch (error) {
-  app.logger.fatal({ err: error }, "startup failed");
+  // A failure the user can fix is one line; anything else keeps its stack for diagnosis.
+  if (error instanceof StartupError) app.logger.fatal(`startup failed: ${error.message}`);
+  else app.logger.fatal({ err: error }, "startup failed");
   await app.stop().catch(() => undefined);
   process.exit(1);
 }

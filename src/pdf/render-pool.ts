@@ -1,5 +1,6 @@
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
+import type { PageImageEncoding, PageImageFormat } from "./page-image-format.ts";
 import { PdfError } from "./pdf-error.ts";
 import type { ExtractedPage, OcrResult, PdfInspection, RenderedPage } from "./pdf-types.ts";
 import { readProcessRss } from "./process-rss.ts";
@@ -28,6 +29,10 @@ export interface RenderPoolOptions {
   documentCacheSize?: number;
   /** Writable folder for tesseract.js. Default <tmpdir>/quire-tesseract. */
   ocrCachePath?: string;
+  /** Added to the worker processes' niceness (capped at 19), so the API process keeps priority. Default 0. */
+  nice?: number;
+  /** Encoding of renderPage results that do not ask for one. Default PNG. */
+  imageEncoding?: PageImageEncoding;
 }
 
 /** Cancellation for one operation. */
@@ -69,6 +74,8 @@ interface Task {
 // Give up on spawning after this many children in a row die before they are ready (a broken
 // install), instead of forking forever.
 const MAX_FAILED_STARTS = 3;
+// How far past the head of the queue a worker looks for work on a document it has open.
+const LOOK_AHEAD = 64;
 
 /**
  * Runs PDF work in child processes so untrusted files are never parsed in the API process.
@@ -81,6 +88,8 @@ export class RenderPool {
   readonly #maxWorkerRssBytes: number;
   readonly #maxOldSpaceMb: number;
   readonly #config: WorkerConfig;
+  readonly #imageEncoding: PageImageEncoding;
+  readonly #nice: number;
   readonly #workers = new Set<RenderWorkerProcess>();
   readonly #rss = new Map<RenderWorkerProcess, number>();
   readonly #queue: Task[] = [];
@@ -98,6 +107,8 @@ export class RenderPool {
     this.#pageTimeoutMs = options.pageTimeoutMs ?? 30_000;
     this.#maxWorkerRssBytes = options.maxWorkerRssBytes ?? 1.5 * 1024 ** 3;
     this.#maxOldSpaceMb = options.maxOldSpaceMb ?? 1024;
+    this.#imageEncoding = options.imageEncoding ?? { format: "png" };
+    this.#nice = options.nice ?? 0;
     this.#config = {
       maxPages: options.maxPages ?? 2000,
       maxPixelsPerPage: options.maxPixelsPerPage ?? 40_000_000,
@@ -114,10 +125,17 @@ export class RenderPool {
     return this.#submit({ kind: "inspect" }, { documentKey, bytes }, options.signal);
   }
 
-  /** One page as PNG at `dpi` (or lower: see RenderedPage.dpiUsed). */
-  renderPage(request: PageRequest & { dpi: number }, options: OperationOptions = {}): Promise<RenderedPage> {
+  /**
+   * One page as an image at `dpi` (or lower: see RenderedPage.dpiUsed), in `format` (PNG for
+   * lossless) or else the pool's default encoding.
+   */
+  renderPage(
+    request: PageRequest & { dpi: number; format?: PageImageFormat; quality?: number },
+    options: OperationOptions = {},
+  ): Promise<RenderedPage> {
     const { documentKey, bytes, pageNumber, dpi } = request;
-    return this.#submit({ kind: "render", pageNumber, dpi }, { documentKey, bytes }, options.signal);
+    const { format, quality } = request.format ? { format: request.format, quality: request.quality } : this.#imageEncoding;
+    return this.#submit({ kind: "render", pageNumber, dpi, format, quality }, { documentKey, bytes }, options.signal);
   }
 
   /** The text layer of one page. */
@@ -126,7 +144,7 @@ export class RenderPool {
     return this.#submit({ kind: "extract", pageNumber }, { documentKey, bytes }, options.signal);
   }
 
-  /** English OCR of a page image (e.g. a renderPage PNG); about 3 s for a 150 DPI page. */
+  /** English OCR of a page image (a renderPage result, PNG or JPEG); about 3 s for a 150 DPI page. */
   ocrPage(request: { png: Uint8Array }, options: OperationOptions = {}): Promise<OcrResult> {
     return this.#submit({ kind: "ocr", png: request.png }, undefined, options.signal);
   }
@@ -197,21 +215,46 @@ export class RenderPool {
   #dispatch(): void {
     if (this.#closed) return;
     while (this.#queue.length > 0) {
-      const head = this.#queue[0] as Task;
       const idle = [...this.#workers].filter((worker) => worker.state === "idle");
       if (idle.length === 0) break;
-      // Prefer a worker that already has the document open: no bytes to send, nothing to reparse.
-      const key = head.target?.documentKey;
-      const worker = (key !== undefined ? idle.find((w) => w.holds(key)) : undefined) ?? idle[0];
-      if (!worker) break;
-      this.#queue.shift();
-      this.#start(head, worker);
+      const next = this.#pickNext(idle);
+      if (!next) break;
+      this.#queue.splice(next.index, 1);
+      this.#start(next.task, next.worker);
     }
     const live = this.#live();
     const starting = live.filter((worker) => worker.state === "starting").length;
     for (let missing = this.#queue.length - starting; missing > 0 && live.length < this.#size; missing--) {
       live.push(this.#spawn());
     }
+  }
+
+  /**
+   * Which queued task an idle worker runs next. Opening a document in a worker costs a parse and
+   * its fonts again (more than a page's render for a typical paper), and with several documents
+   * in flight FIFO order had every worker open every document, overflowing the per-worker cache
+   * so documents were reopened again and again. So: the head goes to an idle worker that holds
+   * its document; when only a busy worker holds it, an idle worker first takes a task (within a
+   * short look-ahead) for a document it holds itself; otherwise the head goes to any idle worker.
+   */
+  #pickNext(idle: RenderWorkerProcess[]): { task: Task; worker: RenderWorkerProcess; index: number } | undefined {
+    const head = this.#queue[0];
+    if (!head) return undefined;
+    const key = head.target?.documentKey;
+    if (key === undefined) return { task: head, worker: idle[0]!, index: 0 };
+    const holder = idle.find((worker) => worker.holds(key));
+    if (holder) return { task: head, worker: holder, index: 0 };
+    const heldByBusy = [...this.#workers].some((worker) => worker.state === "busy" && worker.holds(key));
+    if (heldByBusy) {
+      const lookAhead = Math.min(this.#queue.length, LOOK_AHEAD);
+      for (const worker of idle) {
+        for (let index = 1; index < lookAhead; index++) {
+          const task = this.#queue[index]!;
+          if (task.target && worker.holds(task.target.documentKey)) return { task, worker, index };
+        }
+      }
+    }
+    return { task: head, worker: idle[0]!, index: 0 };
   }
 
   #live(): RenderWorkerProcess[] {
@@ -237,7 +280,7 @@ export class RenderPool {
 
   #spawn(): RenderWorkerProcess {
     const worker = new RenderWorkerProcess(
-      { config: this.#config, maxOldSpaceMb: this.#maxOldSpaceMb },
+      { config: this.#config, maxOldSpaceMb: this.#maxOldSpaceMb, nice: this.#nice },
       (dead) => this.#onDeath(dead),
     );
     this.#workers.add(worker);

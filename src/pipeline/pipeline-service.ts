@@ -10,6 +10,7 @@ import { backoffDelayMs, classifyFailure } from "./failure-classification.ts";
 import { STAGE_HANDLERS } from "./stage-handlers.ts";
 import type { PipelineDeps, StageContext, StageDocument } from "./stage-context.ts";
 import { expandStages, STAGES } from "./stage-order.ts";
+import { UploadStore } from "../uploads/upload-store.ts";
 import { StaleAttemptError } from "./stale-attempt-error.ts";
 
 export interface PipelineOptions {
@@ -196,9 +197,7 @@ export class PipelineService {
       signal,
       logger: this.#deps.logger.child({ documentId: document.id, stage: claim.stage }),
       bytes: () =>
-        (bytes ??= prisma.documentContent
-          .findUniqueOrThrow({ where: { documentId: document.id }, select: { bytes: true } })
-          .then((row) => row.bytes)),
+(bytes ??= new UploadStore(prisma).readDocument(document.id)),
       reportPages: async (done, total) => {
         await checkpoints.setPages(claim, done, total);
         if (done === total || this.#throttle.tryAcquire(document.id)) {

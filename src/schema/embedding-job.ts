@@ -1,3 +1,4 @@
+import { embeddingJobRates } from "../embeddings/embedding-job-rates.ts";
 import type { EmbeddingJob } from "../embeddings/embedding-job-store.ts";
 import { builder } from "./builder.ts";
 import { CallErrorRef, withInputErrors } from "./generation-errors.ts";
@@ -30,6 +31,17 @@ export const EmbeddingJobRef = builder.objectRef<EmbeddingJob>("EmbeddingJob").i
   }),
 });
 
+builder.objectFields(EmbeddingJobRef, (t) => ({
+  startedAt: t.field({ type: "DateTime", nullable: true, description: "When embedding began.", resolve: (job) => job.startedAt }),
+  elapsedMs: t.float({ nullable: true, description: "Since embedding began, until it ended or now.", resolve: (job) => embeddingJobRates(job, new Date()).elapsedMs }),
+  linesPerSecond: t.float({ nullable: true, description: "Lines stored per second since embedding began.", resolve: (job) => embeddingJobRates(job, new Date()).linesPerSecond }),
+  etaSeconds: t.float({
+    nullable: true,
+    description: "Seconds until the remaining lines are stored at the rate so far; null when unknown or finished.",
+    resolve: (job) => embeddingJobRates(job, new Date()).etaSeconds,
+  }),
+}));
+
 builder.queryField("embeddingJob", (t) =>
   t.field({
     type: EmbeddingJobRef,
@@ -45,7 +57,15 @@ builder.mutationField("embedFile", (t) =>
     description:
       "Uploads a UTF-8 text file (GraphQL multipart request) and embeds it line by line in the background, batchSize (1..2048) lines per provider request. Returns the job at once: follow it with embeddingProgress, then download its results.",
     args: { file: t.arg({ type: "File", required: true }), batchSize: t.arg.int({ defaultValue: 32 }) },
-    resolve: (_root, args, context) =>
-      withInputErrors(() => context.services().embeddingJobs.startFileJob(context.viewer().userId, args.file, { batchSize: args.batchSize })),
+    resolve: async (_root, args, context) => {
+      // The job reads the stored upload after this answers: keep it until read, unless refused.
+      args.file.keepUntilRead();
+      try {
+        return await withInputErrors(() => context.services().embeddingJobs.startFileJob(context.viewer().userId, args.file, { batchSize: args.batchSize }));
+      } catch (error) {
+        await args.file.discard();
+        throw error;
+      }
+    },
   }),
 );

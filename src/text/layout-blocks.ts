@@ -57,7 +57,9 @@ function isStyledHeading(line: LayoutLine, body: BodyStyle, ratio: number, words
 
 function isCapitals(text: string): boolean {
   const letters = text.replace(/[^\p{L}]/gu, "");
-  return letters.length >= 2 && letters === letters.toUpperCase();
+  // Scripts without case (Arabic, Hebrew, CJK) have no capitals to set a heading apart.
+  const cased = [...letters].filter((letter) => letter.toUpperCase() !== letter.toLowerCase());
+  return cased.length >= 2 && cased.length >= 0.8 * [...letters].length && cased.every((letter) => letter === letter.toUpperCase());
 }
 
 function sameStyle(a: LayoutLine | undefined, b: LayoutLine): boolean {
@@ -85,7 +87,7 @@ function headingLevel(line: LayoutLine, body: BodyStyle): 0 | 1 | 2 | 3 {
   if (ratio >= 1.15 && words <= 6) return 3;
   // Older papers mark sections with capitals ("REFERENCES", "1 INTRODUCTION").
   const letters = line.text.replace(/[^\p{L}]/gu, "");
-  if (letters.length >= 4 && words <= 6 && letters === letters.toUpperCase()) return 3;
+  if (letters.length >= 4 && words <= 6 && isCapitals(letters)) return 3;
   return 0;
 }
 

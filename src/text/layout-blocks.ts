@@ -5,7 +5,9 @@ export type LayoutBlock =
   | { kind: "heading"; level: 1 | 2 | 3; lines: LayoutLine[] }
   | { kind: "paragraph"; lines: LayoutLine[] }
   /** `marker` is "-" for bullets or "N." for numbered items; the lines still carry it. */
-  | { kind: "list-item"; marker: string; lines: LayoutLine[] };
+  | { kind: "list-item"; marker: string; lines: LayoutLine[] }
+  /** `lines` holds one line spanning the table, for placing it among the page's blocks. */
+  | { kind: "table"; rows: string[][]; lines: LayoutLine[] };
 
 type IndentStyle = "first-line" | "hanging" | "none";
 

@@ -2,6 +2,7 @@ import { buildBlocks, type LayoutBlock } from "./layout-blocks.ts";
 import { readingRegions } from "./layout-columns.ts";
 import { figureBlocks, placeFigures, splitFigureText } from "./layout-figures.ts";
 import { reorderFloats } from "./layout-floats.ts";
+import { findTables, renderTable } from "./layout-tables.ts";
 import { estimateBodyFontSize, repairFontSizes, roundFontSize } from "./layout-fonts.ts";
 import { demoteAuthorNames, headingText } from "./layout-headings.ts";
 import { buildLines, buildSegments, dominantFontName, type LayoutLine } from "./layout-lines.ts";
@@ -44,6 +45,7 @@ function escapeLineStart(text: string): string {
 }
 
 function renderBlock(block: LayoutBlock): string {
+  if (block.kind === "table") return renderTable(block.rows);
   if (block.kind === "heading") {
     return `${"#".repeat(block.level)} ${headingText(block)}`;
   }
@@ -81,10 +83,15 @@ export function layoutToMarkdown(page: PageTextLayer, options: LayoutOptions = {
   const built = buildSegments(repaired.items);
   const segments = options.runningLines ? dropRunningSegments(built, repaired.height, options.runningLines) : built;
   const body = { fontSize: bodyFontSize, fontName: bodyFontName(repaired.items, bodyFontSize) };
-  const split = splitFigureText(segments, page.figures ?? []);
+  const found = findTables(segments);
+  const split = splitFigureText(found.rest, page.figures ?? []);
   const blocks: LayoutBlock[] = [];
   for (const region of readingRegions(split.text, repaired.width)) blocks.push(...buildBlocks(buildLines(region), body));
   const figures = split.figures.map(({ box, segments: inBox }) => ({ box, blocks: figureBlocks(inBox, body) }));
+  for (const table of found.tables) {
+    const { x0, y0, x1, y1 } = table.line;
+    figures.push({ box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, blocks: [{ kind: "table", rows: table.rows, lines: [table.line] }] });
+  }
   const placed = placeFigures(demoteAuthorNames(blocks, repaired.height), figures);
   const floats = new Set(figures.flatMap((figure) => figure.blocks));
   const ordered = reorderFloats(placed, { bodyFontSize, pageHeight: repaired.height, floats });

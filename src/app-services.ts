@@ -70,8 +70,10 @@ export async function startDomainServices(
     jobs: [],
     concurrency: limits.maxConcurrentDocuments,
   });
+  const uploads = new UploadStore(prisma, database.url);
   const pipeline = new PipelineService({
     prisma,
+    uploads,
     checkpoints: new CheckpointStore(prisma),
     pages: new PageStore(prisma),
     chunks: new ChunkStore(prisma),
@@ -99,7 +101,6 @@ export async function startDomainServices(
     deadAfterMs: limits.workerDeadAfterMs,
   });
   await reaper.start();
-  const uploads = new UploadStore(prisma);
   // Uploads a crash cut off mid-request are never adopted: unlink those a day old (an upload
   // still arriving on another process is younger than that).
   const swept = await uploads.sweepAbandoned(new Date(Date.now() - 24 * 60 * 60 * 1000));
@@ -136,6 +137,7 @@ export async function startDomainServices(
       await renderPool.close();
       await gateway.close();
       await events.close();
+      await uploads.close();
     },
   };
 }

@@ -4,6 +4,15 @@ import type { PrismaClient } from "../db/prisma-client.ts";
 /** What adopting uploads needs: a transaction client (or the client itself). */
 type RawClient = Pick<PrismaClient, "$executeRaw" | "$queryRaw">;
 
+/**
+ * pg's small Buffers are views into a shared slab; consumers that hand `bytes.buffer` on (to the
+ * render workers, to pdf.js) need an ArrayBuffer holding exactly these bytes.
+ */
+function ownBytes(buffer: Buffer): Uint8Array<ArrayBuffer> {
+  const whole = buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength;
+  return whole ? new Uint8Array(buffer.buffer as ArrayBuffer) : new Uint8Array(buffer);
+}
+
 /** Bytes read per query when an upload is streamed back (embedFile reads uploads this way). */
 const READ_SLICE_BYTES = 1024 * 1024;
 
@@ -56,8 +65,8 @@ export class UploadStore {
 
   /** Bytes [offset, offset + length) of a large object (fewer at its end). */
   async read(oid: number, offset: number, length: number): Promise<Uint8Array<ArrayBuffer>> {
-    const { rows } = await this.#pool.query<{ bytes: Buffer<ArrayBuffer> }>("SELECT lo_get($1::bigint::oid, $2::bigint, $3::int) AS bytes", [oid, offset, length]);
-    return rows[0]!.bytes;
+    const { rows } = await this.#pool.query<{ bytes: Buffer }>("SELECT lo_get($1::bigint::oid, $2::bigint, $3::int) AS bytes", [oid, offset, length]);
+    return ownBytes(rows[0]!.bytes);
   }
 
   /** A large object as a stream read slice by slice. */
@@ -109,7 +118,7 @@ export class UploadStore {
       [documentId],
     );
     if (!rows[0]) throw new Error(`No content for document ${documentId}`);
-    return rows[0].bytes;
+    return ownBytes(rows[0].bytes);
   }
 
   /** Unlinks uploads staged before `before` and never adopted (a crash mid-upload); returns how many. */

@@ -7,6 +7,7 @@ import { createOwnerKeyIfNoUser, firstStartBanner } from "./auth/first-start.ts"
 import { createRequestAuthenticator } from "./auth/request-authenticator.ts";
 import { createUserRateLimiter, type UserRateLimiter } from "./auth/user-rate-limiter.ts";
 import { startDomainServices } from "./app-services.ts";
+import { createBatchReadLoaders, type BatchReadLoaders } from "./batches/batch-read-loaders.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { HealthService } from "./health/health-service.ts";
@@ -126,6 +127,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       const header = request?.headers.get("x-request-id") ?? (req?.headers["x-request-id"] as string | undefined);
       const requestId = requestIdFrom(header);
       const requestLogger = logger.child({ requestId });
+      let loaders: BatchReadLoaders | undefined;
       // One key lookup (and one quota token) per operation; graphql-ws authenticated the socket.
       const viewer = await ((request && uploadViewers.get(request)) ??
         authenticator.viewerFor(socketViewer ? { socketViewer } : { authorization: request?.headers.get("authorization") }, requestLogger));
@@ -135,6 +137,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
         health,
         services: requireServices,
         viewer,
+        loaders: () => (loaders ??= createBatchReadLoaders(requireServices().db.prisma)),
       };
     },
   });

@@ -3,7 +3,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "src/generated/", ".quire/", "coverage/"] },
+  { ignores: ["node_modules/", "src/generated/", ".quire/", "coverage/", "dist/", "test-results/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -24,8 +24,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/main.ts", "scripts/**", "bench/**", "test/**"],
+    files: ["src/main.ts", "cli/quire.js", "scripts/**", "bench/**", "test/**"],
     rules: { "no-restricted-properties": "off" },
+  },
+  {
+    // The dashboard runs in the browser.
+    files: ["web/src/**"],
+    languageOptions: { globals: globals.browser },
   },
   {
     files: ["**/*.js", "**/*.mjs"],

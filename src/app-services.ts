@@ -6,6 +6,7 @@ import { BackgroundJobRegistry } from "./embeddings/background-job-registry.ts";
 import { EmbeddingJobService } from "./embeddings/embedding-job-service.ts";
 import { createEventBus, type EventBus } from "./events/pubsub.ts";
 import { JobQueue } from "./jobs/job-queue.ts";
+import { shutdownSteps } from "./lifecycle/shutdown-steps.ts";
 import { WorkerReaper } from "./jobs/worker-reaper.ts";
 import type { Logger } from "./logging/logger.ts";
 import { RenderPool } from "./pdf/render-pool.ts";
@@ -17,6 +18,8 @@ import { createModelGateway, type ModelGatewayService } from "./providers/model-
 import { PrismaCallLedger } from "./providers/prisma-call-ledger.ts";
 import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
 import { providerOptionsFromConfig } from "./providers/provider-config.ts";
+import { ResearchReadStore } from "./research/research-read-store.ts";
+import { ResearchService } from "./research/research-service.ts";
 import { UploadStore } from "./uploads/upload-store.ts";
 
 /** The domain services of a running app (beyond config, logger, database and health). */
@@ -32,6 +35,7 @@ export interface DomainServices {
   /** Work left running after a request answered (embedFile jobs); stopped first. */
   backgroundJobs: BackgroundJobRegistry;
   embeddingJobs: EmbeddingJobService;
+  research: ResearchService;
 }
 
 /**
@@ -62,6 +66,8 @@ export async function startDomainServices(
     maxPixelsPerPage: limits.maxPixelsPerPage,
     pageTimeoutMs: limits.pageTimeoutMs,
     maxWorkerRssBytes: limits.renderWorkerMemoryMb * 1024 * 1024,
+    imageEncoding: { format: limits.pageImageFormat, quality: limits.pageImageQuality },
+    nice: limits.workerNice,
   });
   const runsJobs = config.role !== "api";
   const queue = new JobQueue({
@@ -126,18 +132,21 @@ export async function startDomainServices(
     registry: backgroundJobs,
     limits: { maxConcurrentJobsPerUser: config.maxConcurrentEmbeddingJobsPerUser },
   });
+  const research = new ResearchService({ store: new ResearchReadStore(prisma), batches });
 
   return {
-    services: { events, queue, gateway, renderPool, pipeline, batches, uploads, backgroundJobs, embeddingJobs },
+    services: { events, queue, gateway, renderPool, pipeline, batches, uploads, backgroundJobs, embeddingJobs, research },
     stop: async () => {
+      const steps = shutdownSteps();
       // Aborts running embedding jobs and waits until each has recorded how it ended.
-      await backgroundJobs.stop();
-      await queue.stop();
-      await reaper.stop();
-      await renderPool.close();
-      await gateway.close();
-      await events.close();
-      await uploads.close();
+      await steps.run("embedding jobs", () => backgroundJobs.stop());
+      await steps.run("job queue", () => queue.stop());
+      await steps.run("worker reaper", () => reaper.stop());
+      await steps.run("render pool", () => renderPool.close());
+      await steps.run("model gateway", () => gateway.close());
+      await steps.run("event bus", () => events.close());
+      await steps.run("upload store", () => uploads.close());
+      steps.finish();
     },
   };
 }

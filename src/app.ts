@@ -11,7 +11,9 @@ import { createBatchReadLoaders, type BatchReadLoaders } from "./batches/batch-r
 import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { HealthService } from "./health/health-service.ts";
+import { isDashboardRequest, serveDashboard } from "./http/dashboard-route.ts";
 import { isEmbeddingDownloadRequest, serveEmbeddingDownload } from "./http/embedding-download-route.ts";
+import { isGraphiqlAssetRequest, renderQuireGraphiQL, serveGraphiqlAsset } from "./http/graphiql-route.ts";
 import { attachGraphqlWs } from "./http/graphql-ws-server.ts";
 import { isPageImageRequest, servePageImage } from "./http/page-image-route.ts";
 import { requestLogPlugin } from "./http/request-log-plugin.ts";
@@ -20,6 +22,7 @@ import { csrfPreventionPlugin } from "./http/security-csrf.ts";
 import { maxRequestBodyBytes, streamingUploadsPlugin } from "./http/security-multipart.ts";
 import { graphqlHardeningPlugins } from "./http/security-plugins.ts";
 import { createWsSecurity } from "./http/security-ws.ts";
+import { shutdownSteps } from "./lifecycle/shutdown-steps.ts";
 import { createLogger, type Logger } from "./logging/logger.ts";
 import type { GraphQLContext, Viewer } from "./schema/context.ts";
 import { schema } from "./schema/index.ts";
@@ -95,6 +98,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     schema,
     graphqlEndpoint: "/graphql",
     graphiql: { title: "Quire", subscriptionsProtocol: "WS" },
+    renderGraphiQL: renderQuireGraphiQL,
     landingPage: false,
     healthCheckEndpoint: "/__yoga_health",
     logging: yogaLogger(logger),
@@ -155,6 +159,20 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     if (isPageImageRequest(req)) {
       servePageImage(req, res, services?.db.prisma).catch((error: unknown) => {
         logger.error({ err: error }, "page image request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    if (isDashboardRequest(req)) {
+      serveDashboard(req, res, config).catch((error: unknown) => {
+        logger.error({ err: error }, "dashboard request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    if (isGraphiqlAssetRequest(req)) {
+      serveGraphiqlAsset(req, res).catch((error: unknown) => {
+        logger.error({ err: error }, "graphiql asset request failed");
         if (!res.headersSent) res.writeHead(500).end();
       });
       return;
@@ -221,22 +239,26 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     },
 
     async stop() {
+      // Each step runs even when an earlier one failed; one ShutdownError names the failures.
+      const steps = shutdownSteps();
       health.markStopping();
       const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
-      await ws?.close();
+      await steps.run("graphql-ws", () => ws?.close());
       server?.closeIdleConnections();
       const deadline = Date.now() + config.shutdownTimeoutMs;
       while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
       server?.closeAllConnections();
-      await closing;
+      await steps.run("http server", () => closing);
       services = undefined;
-      await domain?.stop();
+      await steps.run("domain services", () => domain?.stop());
       domain = undefined;
-      await rateLimiter?.close();
+      await steps.run("rate limiter", () => rateLimiter?.close());
       rateLimiter = undefined;
-      await database?.close();
+      await steps.run("database", () => database?.close());
       database = undefined;
       server = undefined;
+      ws = undefined;
+      steps.finish();
       logger.info("quire stopped");
     },
   };

@@ -9,5 +9,6 @@ export const validateStage: StageHandler = async (context) => {
     where: { id: document.id },
     data: { pageCount: inspection.pageCount, title: inspection.title?.slice(0, 500) ?? null },
   });
-  return { output: { pageCount: inspection.pageCount, encrypted: inspection.encrypted, title: inspection.title ?? null } };
+  // The Info dictionary (authors, dates, identifiers) feeds the paper metadata of CITATIONS.
+  return { output: { pageCount: inspection.pageCount, encrypted: inspection.encrypted, title: inspection.title ?? null, info: inspection.info } };
 };

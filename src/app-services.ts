@@ -19,6 +19,8 @@ import { PrismaCallLedger } from "./providers/prisma-call-ledger.ts";
 import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
 import { providerOptionsFromConfig } from "./providers/provider-config.ts";
 import { resolveProviderOptions } from "./providers/provider-options.ts";
+import { UsageService } from "./providers/usage-service.ts";
+import { UsageStore } from "./providers/usage-store.ts";
 import { ResearchReadStore } from "./research/research-read-store.ts";
 import { ResearchService } from "./research/research-service.ts";
 import { createOffloadedLocalAdapter } from "./text-work/offloaded-local-adapter.ts";
@@ -39,6 +41,8 @@ export interface DomainServices {
   backgroundJobs: BackgroundJobRegistry;
   embeddingJobs: EmbeddingJobService;
   research: ResearchService;
+  /** Usage and cost from the call ledger. */
+  usage: UsageService;
 }
 
 /**
@@ -142,10 +146,22 @@ export async function startDomainServices(
     registry: backgroundJobs,
     limits: { maxConcurrentJobsPerUser: config.maxConcurrentEmbeddingJobsPerUser },
   });
-  const research = new ResearchService({ store: new ResearchReadStore(prisma), batches });
+  const research = new ResearchService({ store: new ResearchReadStore(prisma), batches, gateway });
 
   return {
-    services: { events, queue, gateway, renderPool, pipeline, batches, uploads, backgroundJobs, embeddingJobs, research },
+    services: {
+      events,
+      queue,
+      gateway,
+      renderPool,
+      pipeline,
+      batches,
+      uploads,
+      backgroundJobs,
+      embeddingJobs,
+      research,
+      usage: new UsageService(new UsageStore(prisma)),
+    },
     stop: async () => {
       const steps = shutdownSteps();
       // Aborts running embedding jobs and waits until each has recorded how it ended.

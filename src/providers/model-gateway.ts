@@ -19,6 +19,7 @@ import type { LimiterRegistry } from "./limiter-registry.ts";
 import { runWithRetries } from "./attempt-runner.ts";
 import type { GatewayLogger } from "./attempt-runner.ts";
 import { createPriceTable } from "./price-table.ts";
+import type { PriceTable } from "./price-table.ts";
 import { embedCacheKey, generateCacheKey } from "./response-cache.ts";
 import type { CachedModelResponse, ResponseCacheStore } from "./response-cache.ts";
 import type { CallLedgerEntry, CallLedgerStore } from "./call-ledger.ts";
@@ -46,6 +47,10 @@ export interface ModelGatewayDeps {
 /** The gateway plus what its owner needs: the limiters (pause, tests) and shutdown. */
 export interface ModelGatewayService extends ModelGateway {
   readonly limiters: LimiterRegistry;
+  /** The price table the gateway bills with (config overrides included). */
+  readonly prices: PriceTable;
+  /** The provider and model a generate request naming these would use. */
+  resolveChat(provider: ProviderName | undefined, model: string | undefined): { provider: ProviderName; model: string };
   /** Releases the limiters' timers and Redis connections; the gateway is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -217,9 +222,14 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
     }
   }
 
+  function resolveChat(requestedProvider: ProviderName | undefined, requestedModel: string | undefined) {
+    const provider = requestedProvider ?? (requestedModel ? routeModel(options.provider, requestedModel, isConfigured) : options.provider);
+    const model = requestedModel ?? (provider === options.provider ? options.model : defaultChatModel(provider));
+    return { provider, model };
+  }
+
   async function generate(request: GenerateRequest): Promise<GenerateResult> {
-    const provider = request.provider ?? (request.model ? routeModel(options.provider, request.model, isConfigured) : options.provider);
-    const model = request.model ?? (provider === options.provider ? options.model : defaultChatModel(provider));
+    const { provider, model } = resolveChat(request.provider, request.model);
     const maxOutputTokens = request.maxOutputTokens ?? options.defaultMaxOutputTokens;
     const userId = request.userId ?? null;
     // Local answers cost nothing and take microseconds: caching them would only add a query.
@@ -299,6 +309,8 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
     embed,
     defaults: () => ({ provider: options.provider, model: options.model, embeddingModel: options.embeddingModel }),
     limiters,
+    prices,
+    resolveChat,
     close: async () => {
       if (ownsLimiters) await limiters.close();
     },

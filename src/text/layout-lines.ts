@@ -33,6 +33,8 @@ export interface LayoutLine {
   fontSize: number;
   /** Share of the line's letters set in bold, 0..1. */
   boldRatio: number;
+  /** The font most of the line's characters are set in. */
+  fontName: string;
 }
 
 // A gap wider than this many ems between items on one baseline is a column gutter or a table
@@ -104,6 +106,21 @@ function dominantFontSize(items: readonly TextItem[]): number {
   for (const [size, count] of chars) {
     if (count > bestChars || (count === bestChars && size > best)) {
       best = size;
+      bestChars = count;
+    }
+  }
+  return best;
+}
+
+/** The font name most of the items' characters are set in. */
+export function dominantFontName(items: readonly TextItem[]): string {
+  const chars = new Map<string, number>();
+  for (const item of items) chars.set(item.fontName, (chars.get(item.fontName) ?? 0) + item.text.trim().length);
+  let best = "";
+  let bestChars = -1;
+  for (const [name, count] of chars) {
+    if (count > bestChars) {
+      best = name;
       bestChars = count;
     }
   }
@@ -195,6 +212,7 @@ export function buildLines(segments: readonly LayoutSegment[]): LayoutLine[] {
       y1: Math.max(...row.map((segment) => segment.y1)),
       fontSize: dominantFontSize(items),
       boldRatio: letters === 0 ? 0 : boldLetters / letters,
+      fontName: dominantFontName(items),
     });
   }
   return lines;

@@ -1,10 +1,11 @@
 import { buildBlocks, type LayoutBlock } from "./layout-blocks.ts";
 import { readingRegions } from "./layout-columns.ts";
 import { reorderFloats } from "./layout-floats.ts";
-import { estimateBodyFontSize, repairFontSizes } from "./layout-fonts.ts";
-import { buildLines, buildSegments, type LayoutLine } from "./layout-lines.ts";
+import { estimateBodyFontSize, repairFontSizes, roundFontSize } from "./layout-fonts.ts";
+import { demoteAuthorNames, headingText } from "./layout-headings.ts";
+import { buildLines, buildSegments, dominantFontName, type LayoutLine } from "./layout-lines.ts";
 import { dropRunningSegments, findRunningLines, type RunningLines } from "./layout-running-lines.ts";
-import type { PageTextLayer } from "./text-item.ts";
+import type { PageTextLayer, TextItem } from "./text-item.ts";
 
 /** Options of layoutToMarkdown. */
 export interface LayoutOptions {
@@ -43,8 +44,7 @@ function escapeLineStart(text: string): string {
 
 function renderBlock(block: LayoutBlock): string {
   if (block.kind === "heading") {
-    const text = block.lines.map((line) => line.text).join(" ").replace(/\s+/g, " ");
-    return `${"#".repeat(block.level)} ${text}`;
+    return `${"#".repeat(block.level)} ${headingText(block)}`;
   }
   const lines = block.lines.map((line, index) => {
     const rendered = renderLine(line, true);
@@ -52,6 +52,12 @@ function renderBlock(block: LayoutBlock): string {
     return escapeLineStart(rendered);
   });
   return lines.join("\n");
+}
+
+/** The font of the page's body-size text, when the page has any. */
+function bodyFontName(items: readonly TextItem[], bodyFontSize: number): string | undefined {
+  const body = items.filter((item) => roundFontSize(item.fontSize) === roundFontSize(bodyFontSize));
+  return body.length > 0 ? dominantFontName(body) : undefined;
 }
 
 /**
@@ -64,9 +70,11 @@ export function layoutToMarkdown(page: PageTextLayer, options: LayoutOptions = {
   const bodyFontSize = options.bodyFontSize ?? estimateBodyFontSize([repaired]);
   const built = buildSegments(repaired.items);
   const segments = options.runningLines ? dropRunningSegments(built, repaired.height, options.runningLines) : built;
+  const body = { fontSize: bodyFontSize, fontName: bodyFontName(repaired.items, bodyFontSize) };
   const blocks: LayoutBlock[] = [];
-  for (const region of readingRegions(segments, repaired.width)) blocks.push(...buildBlocks(buildLines(region), bodyFontSize));
-  return reorderFloats(blocks, { bodyFontSize, pageHeight: repaired.height }).map(renderBlock).join("\n\n");
+  for (const region of readingRegions(segments, repaired.width)) blocks.push(...buildBlocks(buildLines(region), body));
+  const ordered = reorderFloats(demoteAuthorNames(blocks, repaired.height), { bodyFontSize, pageHeight: repaired.height });
+  return ordered.map(renderBlock).join("\n\n");
 }
 
 /** layoutToMarkdown for every page of a document, measuring headings against its body text. */

@@ -10,6 +10,7 @@ export const anthropicProvider: ProviderDefinition = {
   defaultEmbeddingModel: null,
   ownsModel: /^claude-/,
   limits: {},
+  batchPriceFactor: 0.5,
   free: false,
   // List prices; cache writes are billed as plain input here, a slight under-estimate.
   prices: {

@@ -10,6 +10,7 @@ export const localProvider: ProviderDefinition = {
   defaultEmbeddingModel: LOCAL_EMBEDDING_MODEL,
   ownsModel: /^local-/,
   limits: {},
+  batchPriceFactor: null,
   free: true,
   prices: {},
   secrets: () => [],

@@ -10,6 +10,7 @@ export const openaiProvider: ProviderDefinition = {
   defaultEmbeddingModel: "text-embedding-3-small",
   ownsModel: /^(gpt-|chatgpt-|o\d(-|$)|text-embedding-)/,
   limits: {},
+  batchPriceFactor: 0.5,
   free: false,
   // Standard tier list prices.
   prices: {

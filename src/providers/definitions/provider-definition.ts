@@ -30,6 +30,8 @@ export interface ProviderDefinition {
   limits: Partial<ProviderLimits>;
   /** Every call is free whatever the model (the offline provider). */
   free: boolean;
+  /** Price factor of its batch API (0.5: half price), null when it has none. */
+  batchPriceFactor: number | null;
   /** List prices, USD per 1M tokens (LLM_PRICES overrides them). */
   prices: PriceOverrides;
   /** Values that must never appear in a log line or an error message. */

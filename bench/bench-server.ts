@@ -34,22 +34,36 @@ async function adminQuery(url: string, sql: string): Promise<void> {
   }
 }
 
+/**
+ * A database of the bench's own, never DATABASE_URL's database itself: a fresh one on that
+ * server, or an embedded PostgreSQL in a temporary folder. `env` points Quire at it.
+ */
+export async function createBenchDatabase(): Promise<{ env: Record<string, string | undefined>; drop(): Promise<void> }> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (adminUrl) {
+    const databaseName = `quire_bench_${randomBytes(4).toString("hex")}`;
+    await adminQuery(adminUrl, `CREATE DATABASE "${databaseName}"`);
+    return {
+      env: { DATABASE_URL: withDatabaseName(adminUrl, databaseName) },
+      drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`),
+    };
+  }
+  const dataDir = await mkdtemp(path.join(tmpdir(), "quire-bench-"));
+  return { env: { DATABASE_URL: undefined, QUIRE_DATA_DIR: dataDir }, drop: () => rm(dataDir, { recursive: true, force: true }) };
+}
+
 /** Starts a server with `env` on top of the bench defaults (production mode, warnings only). */
 export async function startBenchServer(env: Record<string, string> = {}): Promise<BenchServer> {
-  const adminUrl = process.env.DATABASE_URL;
-  const databaseName = `quire_bench_${randomBytes(4).toString("hex")}`;
-  const dataDir = adminUrl ? undefined : await mkdtemp(path.join(tmpdir(), "quire-bench-"));
-  if (adminUrl) await adminQuery(adminUrl, `CREATE DATABASE "${databaseName}"`);
+  const database = await createBenchDatabase();
   let server: ServerProcess | undefined;
   const cleanup = async () => {
     await server?.stop("SIGTERM");
-    if (adminUrl) await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await database.drop();
   };
   try {
     server = await startServerProcess(
       {
-        ...(adminUrl ? { DATABASE_URL: withDatabaseName(adminUrl, databaseName) } : { DATABASE_URL: undefined, QUIRE_DATA_DIR: dataDir }),
+        ...database.env,
         NODE_ENV: "production",
         LOG_LEVEL: "warn",
         QUIRE_BOOTSTRAP_KEY: "true",

@@ -6,9 +6,6 @@
  *   npm run bench -- queue [documents, default 10]     # embedded PostgreSQL
  *   DATABASE_URL=postgresql://... npm run bench -- queue
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { buildApp } from "../src/app.ts";
 import { createApiKey } from "../src/auth/api-key-service.ts";
 import { loadConfig } from "../src/config.ts";
@@ -16,12 +13,14 @@ import { createLogger } from "../src/logging/logger.ts";
 import { expandStages } from "../src/pipeline/stage-order.ts";
 import { buildTextPdf } from "../test/helpers/pdf-fixtures.ts";
 import { emitBenchResult } from "./bench-output.ts";
+import { createBenchDatabase } from "./bench-server.ts";
 import { percentile, SHARED_MACHINE_NOTE } from "./bench-tools.ts";
 
 const documents = Number(process.argv[2] ?? 10);
-const dataDir = await mkdtemp(path.join(os.tmpdir(), "quire-bench-queue-"));
+// A database of its own: never migrate DATABASE_URL's database itself.
+const database = await createBenchDatabase();
 const app = buildApp(
-  loadConfig({ ...process.env, PORT: "0", QUIRE_DATA_DIR: dataDir, QUIRE_BOOTSTRAP_KEY: "false", LOG_LEVEL: "silent" }),
+  loadConfig({ ...process.env, ...database.env, PORT: "0", QUIRE_BOOTSTRAP_KEY: "false", LOG_LEVEL: "silent" }),
   { logger: createLogger("silent") },
 );
 await app.start({ listen: false });
@@ -68,5 +67,5 @@ try {
   );
 } finally {
   await app.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await database.drop();
 }

@@ -20,10 +20,12 @@ import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
 import { providerOptionsFromConfig } from "./providers/provider-config.ts";
 import { createPromptBatches } from "./generation/batch-api/prompt-batch-wiring.ts";
 import type { PromptBatchJobService } from "./generation/batch-api/prompt-batch-job-service.ts";
+import { resolveProviderOptions } from "./providers/provider-options.ts";
 import { UsageService } from "./providers/usage-service.ts";
 import { UsageStore } from "./providers/usage-store.ts";
 import { ResearchReadStore } from "./research/research-read-store.ts";
 import { ResearchService } from "./research/research-service.ts";
+import { createOffloadedLocalAdapter } from "./text-work/offloaded-local-adapter.ts";
 import { TextWorkPool } from "./text-work/text-work-pool.ts";
 import { UploadStore } from "./uploads/upload-store.ts";
 
@@ -62,13 +64,17 @@ export async function startDomainServices(
     transport: config.redisUrl ? { kind: "redis", url: config.redisUrl } : { kind: "postgres", connectionString: database.url },
     logger: logger.child({ component: "events" }),
   });
+  const { pipeline: limits } = config;
+  const textWork = new TextWorkPool({ threads: limits.textWorkers, nice: limits.workerNice });
+  const providerOptions = providerOptionsFromConfig(config);
   const gateway = createModelGateway({
-    options: providerOptionsFromConfig(config),
+    options: providerOptions,
     cache: new PrismaResponseCache(prisma),
     ledger: new PrismaCallLedger(prisma),
     logger: logger.child({ component: "providers" }),
+    // Local embeddings (and their token counts) on the text pool, off the event loop.
+    adapters: { local: createOffloadedLocalAdapter(textWork, resolveProviderOptions(providerOptions).localEmbeddingDim) },
   });
-  const { pipeline: limits } = config;
   const renderPool = new RenderPool({
     size: limits.renderWorkers,
     maxPages: limits.maxPages,
@@ -81,7 +87,6 @@ export async function startDomainServices(
     imageEncoding: { format: limits.pageImageFormat, quality: limits.pageImageQuality },
     nice: limits.workerNice,
   });
-  const textWork = new TextWorkPool({ threads: limits.textWorkers, nice: limits.workerNice });
   const runsJobs = config.role !== "api";
   const queue = new JobQueue({
     databaseUrl: database.url,
@@ -179,8 +184,9 @@ export async function startDomainServices(
       await steps.run("job queue", () => queue.stop());
       await steps.run("worker reaper", () => reaper.stop());
       await steps.run("render pool", () => renderPool.close());
-      await steps.run("text pool", () => textWork.close());
       await steps.run("model gateway", () => gateway.close());
+      // After the gateway: its local embeddings run on the text pool.
+      await steps.run("text pool", () => textWork.close());
       await steps.run("event bus", () => events.close());
       await steps.run("upload store", () => uploads.close());
       steps.finish();

@@ -13,6 +13,7 @@ import { findRunningLines, type RunningLines } from "../text/layout-running-line
 import { layoutToMarkdown } from "../text/layout-to-markdown.ts";
 import { ocrTextToMarkdown } from "../text/ocr-text-to-markdown.ts";
 import { summarizeExtractive } from "../text/summarize-extractive.ts";
+import { embedLocal } from "../text/local-embedding.ts";
 import type { PageTextLayer } from "../text/text-item.ts";
 import { countTokens } from "../text/token-count.ts";
 
@@ -43,6 +44,11 @@ export const TEXT_TASKS = {
   chunkMarkdownPages,
   extractReferences,
   countTokens,
+  /** The local provider's embeddings and the input's token count (see offloaded-local-adapter.ts). */
+  embedLocal: (inputs: readonly string[], dimension: number): { vectors: number[][]; inputTokens: number } => ({
+    vectors: embedLocal(inputs, dimension),
+    inputTokens: inputs.reduce((sum, input) => sum + countTokens(input), 0),
+  }),
   /** For tests of the error path: a task that fails the way a bug in a text function would. */
   fail: (message: string): never => {
     throw new Error(message);

@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { createLocalAdapter, LOCAL_EMBEDDING_MODEL } from "../../../src/providers/local-adapter.ts";
+import { createOffloadedLocalAdapter } from "../../../src/text-work/offloaded-local-adapter.ts";
 import { InProcessTextWork, TextWorkError, TextWorkPool } from "../../../src/text-work/text-work-pool.ts";
 import { bodyLines, item, page } from "../text/text-items.ts";
 
@@ -24,7 +26,8 @@ const layer = page([
 ]);
 
 describe("text work on worker threads", () => {
-  const pool = new TextWorkPool({ threads: 2 });
+  // One thread: each thread loads the tokenizer (seconds on a busy CI machine), once.
+  const pool = new TextWorkPool({ threads: 1 });
   const inProcess = new InProcessTextWork();
   afterAll(() => pool.close());
 
@@ -61,7 +64,8 @@ describe("text work on worker threads", () => {
     expect(chunks.length).toBeGreaterThan(1);
     expect(references).toHaveLength(2);
     expect(tokens).toBeGreaterThan(100);
-  });
+    // Room for the tokenizer's first load in both threads on a loaded machine; not a speed check.
+  }, 60_000);
 
   it("surfaces a task's error as a TextWorkError naming the task, and keeps serving", async () => {
     const error = await pool.run("fail", ["the layout fell over"]).catch((e: unknown) => e);
@@ -78,5 +82,18 @@ describe("text work on worker threads", () => {
     controller.abort(new Error("cancelled"));
     await expect(pool.run("countTokens", ["never counted"], { signal: controller.signal })).rejects.toBeDefined();
     await expect(inProcess.run("countTokens", ["never counted"], { signal: controller.signal })).rejects.toThrow("cancelled");
+  });
+
+  it("embeds for the local provider on the pool exactly as the inline adapter does, errors included", async () => {
+    const inline = createLocalAdapter({ embeddingDim: 64 });
+    const offloaded = createOffloadedLocalAdapter(pool, 64);
+    const signal = new AbortController().signal;
+    const call = { model: LOCAL_EMBEDDING_MODEL, inputs: pages.slice(0, 3), signal, timeoutMs: 10_000 };
+    const expected = await inline.embed!(call);
+    expect(expected.vectors).toHaveLength(3);
+    expect(await offloaded.embed!(call)).toEqual(expected);
+    const wrongModel = { ...call, model: "text-embedding-3-small" };
+    const inlineError = await inline.embed!(wrongModel).catch((e: unknown) => e);
+    await expect(offloaded.embed!(wrongModel)).rejects.toMatchObject({ code: (inlineError as { code: string }).code });
   });
 });

@@ -1,4 +1,5 @@
 import Bottleneck from "bottleneck";
+import { BatchLifecycle } from "./batches/batch-lifecycle.ts";
 import { BatchService } from "./batches/batch-service.ts";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
@@ -13,6 +14,7 @@ import { CheckpointStore } from "./pipeline/checkpoint-store.ts";
 import { ChunkStore } from "./pipeline/chunk-store.ts";
 import { PageStore } from "./pipeline/page-store.ts";
 import { PipelineService } from "./pipeline/pipeline-service.ts";
+import { StageQueue } from "./pipeline/stage-queue.ts";
 import { createModelGateway, type ModelGatewayService } from "./providers/model-gateway.ts";
 import { PrismaCallLedger } from "./providers/prisma-call-ledger.ts";
 import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
@@ -67,6 +69,12 @@ export async function startDomainServices(
     jobs: [],
     concurrency: limits.maxConcurrentDocuments,
   });
+  const lifecycle = new BatchLifecycle({
+    prisma,
+    events,
+    logger: logger.child({ component: "lifecycle" }),
+    stages: new StageQueue(prisma),
+  });
   const pipeline = new PipelineService({
     prisma,
     checkpoints: new CheckpointStore(prisma),
@@ -76,7 +84,7 @@ export async function startDomainServices(
     gateway,
     memoryBudget: new Bottleneck({ maxConcurrent: limits.memoryBudgetMb }),
     pageConcurrency: limits.pageConcurrency,
-    queue,
+    lifecycle,
     events,
     logger: logger.child({ component: "pipeline" }),
     options: {
@@ -93,13 +101,13 @@ export async function startDomainServices(
     logger: logger.child({ component: "reaper" }),
     role: config.role,
     workerIds: () => queue.workerIds(),
+    recoverOrphans: (graceMs) => lifecycle.recoverOrphans(graceMs),
     deadAfterMs: limits.workerDeadAfterMs,
   });
   await reaper.start();
   const batches = new BatchService({
     prisma,
-    pipeline,
-    events,
+    lifecycle,
     logger: logger.child({ component: "batches" }),
     limits: {
       maxFiles: config.maxFiles,

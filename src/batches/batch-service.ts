@@ -1,12 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { GraphQLError } from "graphql";
 import type { PrismaClient } from "../db/prisma-client.ts";
-import type { EventBus } from "../events/pubsub.ts";
 import type { ErrorStrategy, Priority, Stage } from "../generated/prisma/enums.ts";
 import type { Logger } from "../logging/logger.ts";
-import { DocumentFinisher } from "../pipeline/document-finisher.ts";
-import type { PipelineService } from "../pipeline/pipeline-service.ts";
 import { expandStages } from "../pipeline/stage-order.ts";
+import type { BatchLifecycle } from "./batch-lifecycle.ts";
 import { planDependencies, type DependencyInput } from "./dependency-plan.ts";
 import { findUploadIssues, invalidUploadError } from "./upload-validation.ts";
 
@@ -21,8 +19,7 @@ export interface BatchOptions {
 
 export interface BatchServiceDeps {
   prisma: PrismaClient;
-  pipeline: PipelineService;
-  events: EventBus;
+  lifecycle: BatchLifecycle;
   logger: Logger;
   limits: { maxFiles: number; maxFileBytes: number; maxConcurrentBatchesPerUser: number };
 }
@@ -49,11 +46,9 @@ export function notFound(what: string): GraphQLError {
  */
 export class BatchService {
   readonly #deps: BatchServiceDeps;
-  readonly #finisher: DocumentFinisher;
 
   constructor(deps: BatchServiceDeps) {
     this.#deps = deps;
-    this.#finisher = new DocumentFinisher({ ...deps, startDocument: (id) => deps.pipeline.startDocument(id) });
   }
 
   async createBatch(userId: string, files: File[], options: BatchOptions = {}) {
@@ -131,10 +126,12 @@ export class BatchService {
       await tx.checkpoint.createMany({
         data: documents.flatMap((document) => stages.map((stage) => ({ documentId: document.id, stage }))),
       });
+      // The jobs commit with the rows: a crash can never leave documents without work queued.
+      await this.#deps.lifecycle.startBatch(
+        tx,
+        documents.map((document) => ({ id: document.id, dependsOn: dependsOn.get(document.id) ?? [] })),
+      );
     });
-    for (const document of documents) {
-      if (!dependsOn.get(document.id)?.length) await this.#deps.pipeline.startDocument(document.id);
-    }
     this.#deps.logger.info({ batchId, userId, documents: documents.length }, "batch created");
     return this.getBatch(userId, batchId);
   }
@@ -158,39 +155,15 @@ export class BatchService {
 
   /** Queued documents never start; running ones see the cancel within a second and stop. */
   async cancelBatch(userId: string, batchId: string) {
-    const batch = await this.getBatch(userId, batchId);
-    if (!["QUEUED", "RUNNING"].includes(batch.status)) return batch;
-    await this.#finisher.cancelRemaining(batchId, { code: "CANCELLED", message: "The batch was cancelled." });
-    await this.#deps.prisma.batchJob.update({ where: { id: batchId }, data: { status: "CANCELLED", finishedAt: new Date() } });
-    this.#deps.events.publish("batch", batchId, { kind: "BATCH_STATUS", batchId, status: "CANCELLED", at: new Date().toISOString() });
+    await this.getBatch(userId, batchId);
+    await this.#deps.lifecycle.cancel(batchId);
     return this.getBatch(userId, batchId);
   }
 
   /** Re-runs FAILED and CANCELLED documents from their last completed checkpoint. */
   async retryBatch(userId: string, batchId: string) {
-    const { prisma, pipeline } = this.#deps;
     await this.getBatch(userId, batchId);
-    const retried = await prisma.documentJob.findMany({
-      where: { batchId, status: { in: ["FAILED", "CANCELLED"] } },
-      select: { id: true, dependsOn: true },
-    });
-    if (retried.length === 0) return this.getBatch(userId, batchId);
-    const ids = retried.map((document) => document.id);
-    await prisma.$transaction([
-      prisma.checkpoint.updateMany({
-        where: { documentId: { in: ids }, status: { in: ["FAILED", "CANCELLED", "RUNNING"] } },
-        data: { status: "PENDING" },
-      }),
-      prisma.documentJob.updateMany({
-        where: { id: { in: ids } },
-        data: { status: "QUEUED", errorCode: null, errorMessage: null, finishedAt: null },
-      }),
-      prisma.batchJob.update({ where: { id: batchId }, data: { status: "QUEUED", finishedAt: null } }),
-    ]);
-    for (const document of retried) {
-      const waiting = await prisma.documentJob.count({ where: { id: { in: document.dependsOn }, status: { not: "COMPLETED" } } });
-      if (waiting === 0) await pipeline.startDocument(document.id);
-    }
+    await this.#deps.lifecycle.retry(batchId);
     return this.getBatch(userId, batchId);
   }
 }

@@ -26,18 +26,28 @@ export function documentProgress(status: string, batchStages: Stage[], checkpoin
   return plan.length ? sum / plan.length : 0;
 }
 
-/** Batch progress weighted by pages (documents not yet counted weigh one page). */
-export async function batchProgress(prisma: PrismaClient, batchId: string, batchStages: Stage[]): Promise<number> {
-  const documents = await prisma.documentJob.findMany({
-    where: { batchId },
-    select: { status: true, pageCount: true, checkpoints: { select: { stage: true, status: true, pagesDone: true, pagesTotal: true } } },
-  });
+/**
+ * Batch progress, each document weighted by its size in bytes. The weight must be known from
+ * the start and never change: weighting by page count (unknown until VALIDATE) made progress
+ * jump backwards whenever a large document's page count arrived (0.099 -> 0.036).
+ */
+export function weightedProgress(documents: { sizeBytes: number; progress: number }[]): number {
   let weighted = 0;
   let weights = 0;
   for (const document of documents) {
-    const weight = Math.max(1, document.pageCount ?? 1);
-    weighted += weight * documentProgress(document.status, batchStages, document.checkpoints);
+    const weight = Math.max(1, document.sizeBytes);
+    weighted += weight * document.progress;
     weights += weight;
   }
   return weights ? weighted / weights : 0;
+}
+
+export async function batchProgress(prisma: PrismaClient, batchId: string, batchStages: Stage[]): Promise<number> {
+  const documents = await prisma.documentJob.findMany({
+    where: { batchId },
+    select: { status: true, sizeBytes: true, checkpoints: { select: { stage: true, status: true, pagesDone: true, pagesTotal: true } } },
+  });
+  return weightedProgress(
+    documents.map((document) => ({ sizeBytes: document.sizeBytes, progress: documentProgress(document.status, batchStages, document.checkpoints) })),
+  );
 }

@@ -14,7 +14,7 @@ export const BatchJobRef = builder.objectRef<BatchJob>("BatchJob").implement({
     errorStrategy: t.field({ type: ErrorStrategyEnum, resolve: (batch) => batch.errorStrategy }),
     priority: t.field({ type: PriorityEnum, resolve: (batch) => batch.priority }),
     progress: t.float({
-      description: "0..1, weighted by pages.",
+      description: "0..1, each document weighted by its size (known from the upload on, so progress never goes backwards until a retry).",
       resolve: (batch, _args, context) => batchProgress(context.services().db.prisma, batch.id, batch.stages),
     }),
     documentCount: t.int({ resolve: (batch, _args, context) => context.services().db.prisma.documentJob.count({ where: { batchId: batch.id } }) }),

@@ -28,6 +28,18 @@ export default tseslint.config(
     rules: { "no-restricted-properties": "off" },
   },
   {
+    // Stages write through the fenced stores (src/pipeline/*-store.ts), never through Prisma.
+    files: ["src/pipeline/stages/**"],
+    ignores: ["src/pipeline/stages/citations-stage.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "exit", message: "Only src/main.ts and scripts may exit the process." },
+        { object: "deps", property: "prisma", message: "Stages write through the fenced stores in src/pipeline, not Prisma." },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
   },

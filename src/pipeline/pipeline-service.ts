@@ -147,7 +147,7 @@ export class PipelineService {
   }
 
   #stageContext(document: StageDocument, claim: StageContext["claim"], signal: AbortSignal): StageContext {
-    const { prisma, checkpoints } = this.#deps;
+    const { documents, checkpoints } = this.#deps;
     let bytes: Promise<Uint8Array> | undefined;
     return {
       deps: this.#deps,
@@ -155,10 +155,7 @@ export class PipelineService {
       document,
       signal,
       logger: this.#deps.logger.child({ documentId: document.id, stage: claim.stage }),
-      bytes: () =>
-        (bytes ??= prisma.documentContent
-          .findUniqueOrThrow({ where: { documentId: document.id }, select: { bytes: true } })
-          .then((row) => row.bytes)),
+      bytes: () => (bytes ??= documents.content(document.id)),
       reportPages: async (done, total) => {
         await checkpoints.setPages(claim, done, total);
         if (done === total || this.#throttle.tryAcquire(document.id)) {

@@ -17,6 +17,6 @@ export const cleanStage: StageHandler = async (context) => {
   );
   await context.reportPages(pages.length, pages.length);
   const guessed = cleaned[0] ? guessDocumentTitle(cleaned[0]) : undefined;
-  if (guessed) await deps.prisma.documentJob.update({ where: { id: document.id }, data: { title: guessed.slice(0, 500) } });
+  if (guessed) await deps.documents.saveTitle(claim, guessed);
   return { output: { pages: pages.length, title: guessed ?? null } };
 };

@@ -24,7 +24,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/main.ts", "scripts/**", "bench/**", "test/**"],
+    files: ["src/main.ts", "cli/quire.js", "scripts/**", "bench/**", "test/**"],
     rules: { "no-restricted-properties": "off" },
   },
   {

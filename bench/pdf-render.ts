@@ -48,7 +48,7 @@ try {
   await Promise.all(
     Array.from({ length: pages }, async (_, i) => {
       const page = await pool.renderPage({ documentKey, bytes, pageNumber: i + 1, dpi });
-      pngBytes += page.png.byteLength;
+      pngBytes += page.image.byteLength;
       if (values.extract) await pool.extractPage({ documentKey, bytes, pageNumber: i + 1 });
     }),
   );

@@ -21,6 +21,8 @@ import { createModelGateway, type ModelGatewayService } from "./providers/model-
 import { PrismaCallLedger } from "./providers/prisma-call-ledger.ts";
 import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
 import { providerOptionsFromConfig } from "./providers/provider-config.ts";
+import { ResearchReadStore } from "./research/research-read-store.ts";
+import { ResearchService } from "./research/research-service.ts";
 
 /** The domain services of a running app (beyond config, logger, database and health). */
 export interface DomainServices {
@@ -33,6 +35,7 @@ export interface DomainServices {
   /** Work left running after a request answered (embedFile jobs); stopped first. */
   backgroundJobs: BackgroundJobRegistry;
   embeddingJobs: EmbeddingJobService;
+  research: ResearchService;
 }
 
 /**
@@ -63,6 +66,8 @@ export async function startDomainServices(
     maxPixelsPerPage: limits.maxPixelsPerPage,
     pageTimeoutMs: limits.pageTimeoutMs,
     maxWorkerRssBytes: limits.renderWorkerMemoryMb * 1024 * 1024,
+    imageEncoding: { format: limits.pageImageFormat, quality: limits.pageImageQuality },
+    nice: limits.workerNice,
   });
   const runsJobs = config.role !== "api";
   const queue = new JobQueue({
@@ -128,9 +133,10 @@ export async function startDomainServices(
     registry: backgroundJobs,
     limits: { maxConcurrentJobsPerUser: config.maxConcurrentEmbeddingJobsPerUser },
   });
+  const research = new ResearchService({ store: new ResearchReadStore(prisma), batches });
 
   return {
-    services: { events, queue, gateway, renderPool, pipeline, batches, backgroundJobs, embeddingJobs },
+    services: { events, queue, gateway, renderPool, pipeline, batches, backgroundJobs, embeddingJobs, research },
     stop: async () => {
       // Aborts running embedding jobs and waits until each has recorded how it ended.
       await backgroundJobs.stop();

@@ -11,6 +11,7 @@ import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { HealthService } from "./health/health-service.ts";
 import { isEmbeddingDownloadRequest, serveEmbeddingDownload } from "./http/embedding-download-route.ts";
+import { isGraphiqlAssetRequest, renderQuireGraphiQL, serveGraphiqlAsset } from "./http/graphiql-route.ts";
 import { attachGraphqlWs } from "./http/graphql-ws-server.ts";
 import { isPageImageRequest, servePageImage } from "./http/page-image-route.ts";
 import { requestLogPlugin } from "./http/request-log-plugin.ts";
@@ -31,6 +32,8 @@ export interface AppOptions {
   migrationsDir?: string;
   /** Where the first-start key box is printed (default process.stderr, never the JSON logger). */
   stderr?: { write(text: string): unknown };
+  /** Called once per database query of the app's Prisma client (tests and benches count them). */
+  onDatabaseQuery?: () => void;
 }
 
 export interface App {
@@ -89,7 +92,8 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: "/graphql",
-    graphiql: { title: "Quire", subscriptionsProtocol: "WS" },
+    graphiql: { title: "Quire GraphiQL", subscriptionsProtocol: "WS" },
+    renderGraphiQL: renderQuireGraphiQL,
     landingPage: false,
     healthCheckEndpoint: "/__yoga_health",
     logging: yogaLogger(logger),
@@ -134,6 +138,13 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       });
       return;
     }
+    if (isGraphiqlAssetRequest(req)) {
+      serveGraphiqlAsset(req, res).catch((error: unknown) => {
+        logger.error({ err: error }, "graphiql asset request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
     if (isEmbeddingDownloadRequest(req)) {
       serveEmbeddingDownload(req, res, services).catch((error: unknown) => {
         logger.error({ err: error }, "embedding download failed");
@@ -173,7 +184,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
         });
         logger.info({ address: this.address() }, "listening");
       }
-      database = await openDatabase(config, logger, options.migrationsDir ?? defaultMigrationsDir);
+      database = await openDatabase(config, logger, options.migrationsDir ?? defaultMigrationsDir, { onQuery: options.onDatabaseQuery });
       rateLimiter = createUserRateLimiter({
         requestsPerWindow: config.userRequestsPerMinute,
         redisUrl: config.redisUrl,

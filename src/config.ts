@@ -47,6 +47,9 @@ const envSchema = z.object({
   QUIRE_RENDER_WORKER_MEMORY_MB: positiveInt.default(1536),
   QUIRE_PAGE_TIMEOUT_MS: positiveInt.default(60_000),
   QUIRE_MAX_PIXELS_PER_PAGE: positiveInt.default(40_000_000),
+  QUIRE_PAGE_IMAGE_FORMAT: z.enum(["jpeg", "png"]).default("jpeg"),
+  QUIRE_PAGE_IMAGE_QUALITY: positiveInt.max(100).default(85),
+  QUIRE_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   QUIRE_STAGE_MAX_ATTEMPTS: positiveInt.default(3),
   QUIRE_STAGE_BACKOFF_MS: positiveInt.default(1000),
   QUIRE_WORKER_DEAD_AFTER_MS: positiveInt.min(1000).default(20_000),
@@ -58,7 +61,8 @@ const envSchema = z.object({
   OPENAI_BASE_URL: z.string().url().optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: z.string().url().optional(),
-  LLM_MAX_CONCURRENT: positiveInt.default(8),
+  // Unset: the provider layer's default (DEFAULT_LIMITS in src/providers/provider-options.ts).
+  LLM_MAX_CONCURRENT: positiveInt.optional(),
   LLM_RPM: positiveInt.optional(),
   LLM_TPM: positiveInt.optional(),
   LLM_TIMEOUT_MS: positiveInt.default(60_000),
@@ -132,6 +136,11 @@ export interface Config {
     renderWorkerMemoryMb: number;
     pageTimeoutMs: number;
     maxPixelsPerPage: number;
+    /** How rendered pages are stored: JPEG (fast, default) or PNG (lossless); quality for JPEG. */
+    pageImageFormat: "jpeg" | "png";
+    pageImageQuality: number;
+    /** Niceness of render workers and text threads, so the API's event loop keeps priority. */
+    workerNice: number;
     stageMaxAttempts: number;
     stageBackoffMs: number;
     workerDeadAfterMs: number;
@@ -146,7 +155,7 @@ export interface Config {
     openaiBaseUrl: string | undefined;
     anthropicApiKey: string | undefined;
     anthropicBaseUrl: string | undefined;
-    maxConcurrent: number;
+    maxConcurrent: number | undefined;
     requestsPerMinute: number | undefined;
     tokensPerMinute: number | undefined;
     timeoutMs: number;
@@ -222,6 +231,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       renderWorkerMemoryMb: e.QUIRE_RENDER_WORKER_MEMORY_MB,
       pageTimeoutMs: e.QUIRE_PAGE_TIMEOUT_MS,
       maxPixelsPerPage: e.QUIRE_MAX_PIXELS_PER_PAGE,
+      pageImageFormat: e.QUIRE_PAGE_IMAGE_FORMAT,
+      pageImageQuality: e.QUIRE_PAGE_IMAGE_QUALITY,
+      workerNice: e.QUIRE_WORKER_NICE,
       stageMaxAttempts: e.QUIRE_STAGE_MAX_ATTEMPTS,
       stageBackoffMs: e.QUIRE_STAGE_BACKOFF_MS,
       workerDeadAfterMs: e.QUIRE_WORKER_DEAD_AFTER_MS,

@@ -17,13 +17,18 @@ export interface Database {
  * Connects to DATABASE_URL, or starts the embedded PostgreSQL when it is unset, then
  * applies pending migrations before anything else touches the database.
  */
-export async function openDatabase(config: Config, logger: Logger, migrationsDir: string): Promise<Database> {
+export async function openDatabase(
+  config: Config,
+  logger: Logger,
+  migrationsDir: string,
+  options: { onQuery?: () => void } = {},
+): Promise<Database> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, logger);
   const url = config.databaseUrl ?? embedded!.url;
   try {
     const applied = await applyMigrations(url, migrationsDir);
     if (applied.length > 0) logger.info({ migrations: applied }, "applied database migrations");
-    const prisma = createPrismaClient(url, { poolSize: config.dbPoolSize });
+    const prisma = createPrismaClient(url, { poolSize: config.dbPoolSize, onQuery: options.onQuery });
     await prisma.$queryRaw`SELECT 1`;
     return {
       url,

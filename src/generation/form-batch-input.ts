@@ -3,6 +3,10 @@ import { FIELD_TYPES } from "./form-field-types.ts";
 import type { FieldType, FormFieldInput, GenerationContext } from "./form-field-types.ts";
 import { GenerationInputError, issuesFromZod } from "./generation-input-error.ts";
 import type { InputIssue } from "./generation-input-error.ts";
+import { nestedDeeperThan } from "./json-depth.ts";
+
+/** Deeper profiles are refused before anything walks them (no real profile nests past a handful). */
+export const MAX_PROFILE_DEPTH = 32;
 
 /** The request generateBatch accepts, before validation. */
 export interface GenerateBatchInput {
@@ -113,6 +117,10 @@ function batchSchema(maxFields: number, maxProfileChars: number) {
 export function parseGenerateBatchInput(raw: unknown, limits: BatchInputLimits = {}): ParsedBatchInput {
   const schema = batchSchema(limits.maxFields ?? 200, limits.maxProfileChars ?? 100_000);
   const describe = (path: ReadonlyArray<PropertyKey>) => describeFieldPath(raw, path);
+  const profile = (raw as { profile?: unknown } | null)?.profile;
+  if (nestedDeeperThan(profile, MAX_PROFILE_DEPTH)) {
+    throw new GenerationInputError([{ path: ["profile"], message: `profile is nested deeper than ${MAX_PROFILE_DEPTH} levels` }]);
+  }
   const parsed = schema.safeParse(raw);
   // Checked on the raw list so duplicates are reported even when other fields are invalid.
   const issues = [...(parsed.success ? [] : issuesFromZod(parsed.error, describe)), ...duplicateIdIssues(raw)];

@@ -2,10 +2,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { tokenFromAuthorization } from "../auth/api-key-format.ts";
 import { authenticate } from "../auth/api-key-service.ts";
 import type { PrismaClient } from "../db/prisma-client.ts";
+import { mediaTypeOf, sniffPageImageFormat } from "../pdf/page-image-format.ts";
 
-const ROUTE = /^\/documents\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/pages\/(\d{1,5})\.png$/i;
+// The extension is optional and only cosmetic: the stored bytes say what they are (JPEG or PNG,
+// per QUIRE_PAGE_IMAGE_FORMAT when the page was rendered), and that is the content-type served.
+const ROUTE = /^\/documents\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/pages\/(\d{1,5})(?:\.(?:png|jpe?g))?$/i;
 
-/** True when the request is for a rendered page image (GET /documents/<id>/pages/<n>.png). */
+/** True when the request is for a rendered page image (GET /documents/<id>/pages/<n>[.png|.jpg]). */
 export function isPageImageRequest(req: IncomingMessage): boolean {
   return (req.method === "GET" || req.method === "HEAD") && ROUTE.test((req.url ?? "").split("?")[0]!);
 }
@@ -16,7 +19,7 @@ function reply(res: ServerResponse, status: number, message: string): void {
 }
 
 /**
- * Serves a page PNG to its owner, under the same `Authorization: Bearer` key as GraphQL.
+ * Serves a page image to its owner, under the same `Authorization: Bearer` key as GraphQL.
  * Another user's page answers exactly like a page that does not exist (404).
  */
 export async function servePageImage(req: IncomingMessage, res: ServerResponse, prisma: PrismaClient | undefined): Promise<void> {
@@ -30,7 +33,7 @@ export async function servePageImage(req: IncomingMessage, res: ServerResponse, 
   });
   if (!page?.image) return reply(res, 404, "Page image not found.");
   res.writeHead(200, {
-    "content-type": "image/png",
+    "content-type": mediaTypeOf(sniffPageImageFormat(page.image) ?? "png"),
     "content-length": page.image.byteLength,
     "cache-control": "private, max-age=3600",
     "x-content-type-options": "nosniff",

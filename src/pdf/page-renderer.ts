@@ -1,5 +1,6 @@
 import { createCanvas } from "@napi-rs/canvas";
 import type { PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { DEFAULT_JPEG_QUALITY, type PageImageEncoding } from "./page-image-format.ts";
 import { PdfError } from "./pdf-error.ts";
 import type { RenderedPage } from "./pdf-types.ts";
 import { computeRenderScale } from "./render-scale.ts";
@@ -17,14 +18,15 @@ export async function getPageChecked(doc: PDFDocumentProxy, pageNumber: number) 
 }
 
 /**
- * Renders one page to PNG at `dpi`, downscaled when the page would exceed `maxPixels`
- * (dpiUsed tells the caller by how much).
+ * Renders one page at `dpi`, downscaled when the page would exceed `maxPixels` (dpiUsed tells
+ * the caller by how much), encoded as `encoding` asks (PNG when not given).
  */
 export async function renderPage(
   doc: PDFDocumentProxy,
   pageNumber: number,
   dpi: number,
   maxPixels: number,
+  encoding: PageImageEncoding = { format: "png" },
 ): Promise<RenderedPage> {
   const page = await getPageChecked(doc, pageNumber);
   try {
@@ -44,8 +46,12 @@ export async function renderPage(
     } catch (error) {
       throw new PdfError("PDF_CORRUPT", `Page ${pageNumber} cannot be rendered: ${String(error)}`, { cause: error });
     }
-    const png = await canvas.encode("png");
-    return { pageNumber, width, height, dpiUsed, png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength) };
+    // encode() runs on libuv's thread pool; the encoder, not pdf.js, was the larger half of a
+    // page's time with PNG (see page-image-format.ts).
+    const encoded =
+      encoding.format === "jpeg" ? await canvas.encode("jpeg", encoding.quality ?? DEFAULT_JPEG_QUALITY) : await canvas.encode("png");
+    const image = new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+    return { pageNumber, width, height, dpiUsed, format: encoding.format, image };
   } finally {
     // Drops decoded images and the operator list; fonts stay in the document for later pages.
     page.cleanup();

@@ -3,6 +3,7 @@
  * are PDF points (1/72 in) measured from the top-left corner of the page as displayed (after the
  * page's /Rotate), so they line up with a rendered PNG scaled by dpiUsed / 72.
  */
+import type { PageImageFormat } from "./page-image-format.ts";
 
 /** What VALIDATE needs to know about a document before any page is touched. */
 export interface PdfInspection {
@@ -16,15 +17,17 @@ export interface PdfInspection {
   info: Record<string, string | number | boolean>;
 }
 
-/** One page rendered to PNG. */
+/** One page rendered to an image (JPEG or PNG: see page-image-format.ts). */
 export interface RenderedPage {
   pageNumber: number;
-  /** Pixel size of the PNG. */
+  /** Pixel size of the image. */
   width: number;
   height: number;
   /** The DPI actually used: lower than requested when the pixel cap forced a smaller scale. */
   dpiUsed: number;
-  png: Uint8Array;
+  format: PageImageFormat;
+  /** The encoded image. */
+  image: Uint8Array;
 }
 
 /** A run of text from the page's content stream, as pdf.js groups it. */

@@ -1,5 +1,6 @@
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
+import type { PageImageEncoding, PageImageFormat } from "./page-image-format.ts";
 import { PdfError } from "./pdf-error.ts";
 import type { ExtractedPage, OcrResult, PdfInspection, RenderedPage } from "./pdf-types.ts";
 import { readProcessRss } from "./process-rss.ts";
@@ -28,6 +29,10 @@ export interface RenderPoolOptions {
   documentCacheSize?: number;
   /** Writable folder for tesseract.js. Default <tmpdir>/quire-tesseract. */
   ocrCachePath?: string;
+  /** Added to the worker processes' niceness (capped at 19), so the API process keeps priority. Default 0. */
+  nice?: number;
+  /** Encoding of renderPage results that do not ask for one. Default PNG. */
+  imageEncoding?: PageImageEncoding;
 }
 
 /** Cancellation for one operation. */
@@ -81,6 +86,8 @@ export class RenderPool {
   readonly #maxWorkerRssBytes: number;
   readonly #maxOldSpaceMb: number;
   readonly #config: WorkerConfig;
+  readonly #imageEncoding: PageImageEncoding;
+  readonly #nice: number;
   readonly #workers = new Set<RenderWorkerProcess>();
   readonly #rss = new Map<RenderWorkerProcess, number>();
   readonly #queue: Task[] = [];
@@ -98,6 +105,8 @@ export class RenderPool {
     this.#pageTimeoutMs = options.pageTimeoutMs ?? 30_000;
     this.#maxWorkerRssBytes = options.maxWorkerRssBytes ?? 1.5 * 1024 ** 3;
     this.#maxOldSpaceMb = options.maxOldSpaceMb ?? 1024;
+    this.#imageEncoding = options.imageEncoding ?? { format: "png" };
+    this.#nice = options.nice ?? 0;
     this.#config = {
       maxPages: options.maxPages ?? 2000,
       maxPixelsPerPage: options.maxPixelsPerPage ?? 40_000_000,
@@ -114,10 +123,17 @@ export class RenderPool {
     return this.#submit({ kind: "inspect" }, { documentKey, bytes }, options.signal);
   }
 
-  /** One page as PNG at `dpi` (or lower: see RenderedPage.dpiUsed). */
-  renderPage(request: PageRequest & { dpi: number }, options: OperationOptions = {}): Promise<RenderedPage> {
+  /**
+   * One page as an image at `dpi` (or lower: see RenderedPage.dpiUsed), in `format` (PNG for
+   * lossless) or else the pool's default encoding.
+   */
+  renderPage(
+    request: PageRequest & { dpi: number; format?: PageImageFormat; quality?: number },
+    options: OperationOptions = {},
+  ): Promise<RenderedPage> {
     const { documentKey, bytes, pageNumber, dpi } = request;
-    return this.#submit({ kind: "render", pageNumber, dpi }, { documentKey, bytes }, options.signal);
+    const { format, quality } = request.format ? { format: request.format, quality: request.quality } : this.#imageEncoding;
+    return this.#submit({ kind: "render", pageNumber, dpi, format, quality }, { documentKey, bytes }, options.signal);
   }
 
   /** The text layer of one page. */
@@ -126,7 +142,7 @@ export class RenderPool {
     return this.#submit({ kind: "extract", pageNumber }, { documentKey, bytes }, options.signal);
   }
 
-  /** English OCR of a page image (e.g. a renderPage PNG); about 3 s for a 150 DPI page. */
+  /** English OCR of a page image (a renderPage result, PNG or JPEG); about 3 s for a 150 DPI page. */
   ocrPage(request: { png: Uint8Array }, options: OperationOptions = {}): Promise<OcrResult> {
     return this.#submit({ kind: "ocr", png: request.png }, undefined, options.signal);
   }
@@ -237,7 +253,7 @@ export class RenderPool {
 
   #spawn(): RenderWorkerProcess {
     const worker = new RenderWorkerProcess(
-      { config: this.#config, maxOldSpaceMb: this.#maxOldSpaceMb },
+      { config: this.#config, maxOldSpaceMb: this.#maxOldSpaceMb, nice: this.#nice },
       (dead) => this.#onDeath(dead),
     );
     this.#workers.add(worker);

@@ -2,6 +2,7 @@
  * Messages between the render pool (parent) and a render worker (child), sent over the IPC
  * channel with `serialization: "advanced"` so Uint8Arrays cross as bytes rather than JSON.
  */
+import type { PageImageFormat } from "./page-image-format.ts";
 import type { PdfErrorCode } from "./pdf-error.ts";
 import type { ExtractedPage, OcrResult, PdfInspection, RenderedPage } from "./pdf-types.ts";
 
@@ -20,8 +21,10 @@ export interface WorkerConfig {
 /** The operation a request asks for, with its own arguments. */
 export type WorkerOperation =
   | { kind: "inspect" }
-  | { kind: "render"; pageNumber: number; dpi: number }
+  /** `format` defaults to PNG; `quality` (1-100) applies to JPEG. */
+  | { kind: "render"; pageNumber: number; dpi: number; format?: PageImageFormat; quality?: number }
   | { kind: "extract"; pageNumber: number }
+  /** `png` carries any image tesseract reads: the stored page image, PNG or JPEG. */
   | { kind: "ocr"; png: Uint8Array };
 
 /** The result type that belongs to each operation kind. */

@@ -15,6 +15,8 @@ export interface WorkerProcessOptions {
   config: WorkerConfig;
   /** V8 heap cap of the child; native (canvas) memory is policed separately through RSS. */
   maxOldSpaceMb: number;
+  /** Niceness the child gives itself (0: none). */
+  nice?: number;
 }
 
 interface InFlight {
@@ -47,7 +49,7 @@ export class RenderWorkerProcess {
 
   constructor(options: WorkerProcessOptions, onDeath: (worker: RenderWorkerProcess) => void) {
     this.#onDeath = onDeath;
-    this.#child = fork(workerEntry, [], {
+    this.#child = fork(workerEntry, [String(options.nice ?? 0)], {
       execArgv: [`--max-old-space-size=${options.maxOldSpaceMb}`],
       serialization: "advanced",
       stdio: ["ignore", "ignore", "pipe", "ipc"],

@@ -3,6 +3,7 @@
  * serves one request at a time (the pool never sends a second before the first is answered)
  * and relies on the pool to kill it on timeout, abort or excess memory.
  */
+import { getPriority, setPriority } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { DocumentCache } from "./document-cache.ts";
@@ -13,6 +14,17 @@ import { openDocument } from "./pdfjs-document-loader.ts";
 import { renderPage } from "./page-renderer.ts";
 import type { ChildMessage, ParentMessage, WorkerConfig, WorkerResultByKind } from "./render-protocol.ts";
 import { extractPage } from "./text-extractor.ts";
+
+// Niced first, so the threads started from here on (libuv's, which run the image encoder) inherit
+// it: on a busy machine the API process's event loop then wins the CPU over page rendering.
+const nice = Number(process.argv[2] ?? 0);
+if (nice > 0) {
+  try {
+    setPriority(Math.min(19, getPriority() + nice));
+  } catch {
+    // Not permitted here (some containers): run at normal priority.
+  }
+}
 
 let config: WorkerConfig | undefined;
 let documents: DocumentCache | undefined;
@@ -49,7 +61,8 @@ async function handleRequest(message: Extract<ParentMessage, { type: "request" }
       }
       if (operation.kind === "inspect") result = await inspectDocument(doc);
       else if (operation.kind === "render") {
-        result = await renderPage(doc, operation.pageNumber, operation.dpi, config?.maxPixelsPerPage ?? 0);
+        const { pageNumber, dpi, format = "png", quality } = operation;
+        result = await renderPage(doc, pageNumber, dpi, config?.maxPixelsPerPage ?? 0, { format, quality });
       } else result = await extractPage(doc, operation.pageNumber);
     }
     send({ type: "result", id, result, cachedKeys: documents?.keys() ?? [] });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { mediaTypeOf, sniffPageImageFormat } from "../pdf/page-image-format.ts";
 import { ProviderError } from "../providers/provider-types.ts";
 import { asPromptData } from "./prompt-data.ts";
 import type { StageContext } from "./stage-context.ts";
@@ -37,7 +38,7 @@ export async function modelPageMarkdown(
           {
             role: "user",
             content: [
-              ...(page.image ? [{ type: "image" as const, mediaType: "image/png" as const, data: page.image }] : []),
+              ...(page.image ? [{ type: "image" as const, mediaType: mediaTypeOf(sniffPageImageFormat(page.image) ?? "png"), data: page.image }] : []),
               { type: "text" as const, text: asPromptData("page_text", page.textLayer) },
             ],
           },

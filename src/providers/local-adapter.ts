@@ -1,13 +1,7 @@
 import { embedLocal } from "../text/local-embedding.ts";
-import { countTokens, decodeTokens, encodeTokens } from "../text/token-count.ts";
-import type { ChatMessage } from "./provider-types.ts";
-import type {
-  AdapterEmbedCall,
-  AdapterEmbedOutput,
-  AdapterGenerateCall,
-  AdapterGenerateOutput,
-  ProviderAdapter,
-} from "./provider-adapter.ts";
+import { countTokens } from "../text/token-count.ts";
+import { ProviderError } from "./provider-types.ts";
+import type { AdapterEmbedCall, AdapterEmbedOutput, ProviderAdapter } from "./provider-adapter.ts";
 import { abortedError } from "./provider-error-mapping.ts";
 
 /** Settings of the offline adapter. */
@@ -15,36 +9,44 @@ export interface LocalAdapterOptions {
   embeddingDim: number;
 }
 
-const MAX_SENTENCES = 3;
+/** The one model the local provider embeds with. */
+export const LOCAL_EMBEDDING_MODEL = "local-embedding";
+
+/** The name the local provider answers to for chat (it refuses every chat request). */
+export const LOCAL_CHAT_MODEL = "local-extractive";
 
 /**
- * The offline provider: no network, no key, same answer for the same prompt. generate()
- * extracts the user-content sentences that best overlap the question (the last question
- * or line of the last user turn),
- * cut to maxOutputTokens; embed() uses Quire's deterministic local embedding. It lets the
- * whole pipeline run in development, CI and demos without spending anything.
+ * What a user must configure to get generated text; shown in every MODEL_REQUIRED error so the
+ * fix is in the message itself.
+ */
+export const MODEL_SETTINGS_HINT =
+  "configure a model: LLM_PROVIDER=openai with OPENAI_BASE_URL (an OpenAI-compatible server such as Ollama, vLLM or llama.cpp) " +
+  "or OPENAI_API_KEY, and LLM_MODEL; or LLM_PROVIDER=anthropic with ANTHROPIC_API_KEY";
+
+/** The typed refusal of a generative request on the offline provider. */
+export function modelRequiredError(model: string): ProviderError {
+  return new ProviderError(
+    "MODEL_REQUIRED",
+    `The offline local provider cannot generate text (model ${JSON.stringify(model)}): ${MODEL_SETTINGS_HINT}`,
+  );
+}
+
+/**
+ * The offline provider: no network, no key, same answer for the same input. It embeds with
+ * Quire's deterministic local embedding and refuses every chat request with MODEL_REQUIRED:
+ * an extract of the prompt passed off as an answer misleads more than an honest refusal
+ * (extractive summaries, layout parsing, references and profile extraction run locally
+ * without going through generate()).
  */
 export function createLocalAdapter(options: LocalAdapterOptions): ProviderAdapter {
-  function generateNow(call: AdapterGenerateCall): AdapterGenerateOutput {
-    if (call.signal.aborted) throw abortedError("local");
-    const userTexts = call.messages.filter((message) => message.role === "user").map(textOf);
-    const answer = extractAnswer(userTexts.join("\n"), questionOf(userTexts.at(-1) ?? ""));
-    const tokens = encodeTokens(answer);
-    const complete = tokens.length <= call.maxOutputTokens;
-    const text = complete ? answer : decodeTokens(tokens.slice(0, call.maxOutputTokens)).trim();
-    return {
-      text,
-      complete,
-      usage: {
-        inputTokens: call.messages.reduce((sum, message) => sum + countTokens(textOf(message)), 0),
-        outputTokens: countTokens(text),
-        cachedInputTokens: 0,
-      },
-    };
-  }
-
   function embedNow(call: AdapterEmbedCall): AdapterEmbedOutput {
     if (call.signal.aborted) throw abortedError("local");
+    if (call.model !== LOCAL_EMBEDDING_MODEL) {
+      throw new ProviderError(
+        "PROVIDER_UNKNOWN_MODEL",
+        `The local provider has no embedding model ${JSON.stringify(call.model)} (it offers ${LOCAL_EMBEDDING_MODEL})`,
+      );
+    }
     return {
       vectors: embedLocal(call.inputs, options.embeddingDim),
       usage: {
@@ -57,7 +59,11 @@ export function createLocalAdapter(options: LocalAdapterOptions): ProviderAdapte
 
   return {
     provider: "local",
-    generate: (call) => settle(() => generateNow(call)),
+    generate: (call) =>
+      settle(() => {
+        if (call.signal.aborted) throw abortedError("local");
+        throw modelRequiredError(call.model);
+      }),
     embed: (call) => settle(() => embedNow(call)),
   };
 }
@@ -66,48 +72,3 @@ export function createLocalAdapter(options: LocalAdapterOptions): ProviderAdapte
 function settle<T>(compute: () => T): Promise<T> {
   return new Promise((resolve) => resolve(compute()));
 }
-
-function textOf(message: ChatMessage): string {
-  if (typeof message.content === "string") return message.content;
-  return message.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
-}
-
-/** The last question of the last user turn, else its last line (an instruction, usually). */
-function questionOf(lastUserText: string): string {
-  const questions = lastUserText.match(/[^.!?\n]*\?/g);
-  if (questions && questions.length > 0) return questions.at(-1) ?? "";
-  const lines = lastUserText.split("\n").filter((line) => line.trim() !== "");
-  return lines.at(-1) ?? "";
-}
-
-/** The best-matching statements of `context` for `question`, in document order. */
-function extractAnswer(context: string, question: string): string {
-  const sentences = context
-    .split(/(?<=[.!?])\s+|\n+/)
-    .map((sentence) => sentence.replace(/\s+/g, " ").trim())
-    // Questions are what is asked, not an answer to it.
-    .filter((sentence) => sentence.length > 0 && !sentence.endsWith("?"));
-  if (sentences.length === 0) return context.replace(/\s+/g, " ").trim();
-  const wanted = new Set(wordsOf(question));
-  const scored = sentences.map((sentence, index) => ({
-    index,
-    score: wordsOf(sentence).filter((word) => wanted.has(word)).length,
-  }));
-  const best = scored
-    .filter((entry) => entry.score > 0)
-    .sort((a, b) => b.score - a.score || a.index - b.index)
-    .slice(0, MAX_SENTENCES);
-  const chosen = best.length > 0 ? best.map((entry) => entry.index).sort((a, b) => a - b) : [0];
-  return chosen.map((index) => sentences[index]).join(" ");
-}
-
-function wordsOf(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? []).filter((word) => !STOP_WORDS.has(word));
-}
-
-const STOP_WORDS = new Set([
-  "the", "and", "for", "are", "was", "were", "with", "that", "this", "from", "what", "which", "who",
-  "whom", "when", "where", "why", "how", "does", "did", "has", "have", "had", "not", "but", "you",
-  "your", "its", "their", "there", "they", "them", "into", "about", "than", "then", "can", "will",
-  "would", "should", "could", "any", "all", "per", "our", "out", "please", "answer", "question",
-]);

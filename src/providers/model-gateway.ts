@@ -11,11 +11,9 @@ import type {
   TokenUsage,
 } from "./provider-types.ts";
 import type { FetchLike, ProviderAdapter } from "./provider-adapter.ts";
-import { createAnthropicAdapter } from "./anthropic-adapter.ts";
-import { createOpenAIAdapter } from "./openai-adapter.ts";
-import { createLocalAdapter } from "./local-adapter.ts";
+import { buildConfiguredAdapters, configuredSecrets, providerDefinition } from "./provider-registry.ts";
 import { defaultChatModel, defaultEmbeddingModel, limitsFor, resolveProviderOptions } from "./provider-options.ts";
-import type { ProviderLayerOptions, ResolvedProviderOptions } from "./provider-options.ts";
+import type { ProviderLayerOptions } from "./provider-options.ts";
 import { createLimiterRegistry, limiterKeyOf } from "./limiter-registry.ts";
 import type { LimiterRegistry } from "./limiter-registry.ts";
 import { runWithRetries } from "./attempt-runner.ts";
@@ -26,6 +24,7 @@ import type { CachedModelResponse, ResponseCacheStore } from "./response-cache.t
 import type { CallLedgerEntry, CallLedgerStore } from "./call-ledger.ts";
 import { estimateMessageTokens } from "./token-estimate.ts";
 import { abortedError } from "./provider-error-mapping.ts";
+import { routeModel } from "./model-routing.ts";
 
 /** What createModelGateway is built from. Everything but `options`, `ledger` and `logger` is optional. */
 export interface ModelGatewayDeps {
@@ -69,8 +68,9 @@ function callFields(
  */
 export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService {
   const options = resolveProviderOptions(deps.options);
-  const secrets = [options.openaiApiKey, options.anthropicApiKey].filter((key): key is string => !!key);
-  const adapters = buildAdapters(options, deps);
+  const secrets = configuredSecrets(options);
+  const adapters = { ...buildConfiguredAdapters(options, deps.fetch ? { fetch: deps.fetch } : {}), ...deps.adapters };
+  const isConfigured = (provider: ProviderName) => adapters[provider] !== undefined;
   const ownsLimiters = !deps.limiters;
   const limiters =
     deps.limiters ??
@@ -218,7 +218,7 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
   }
 
   async function generate(request: GenerateRequest): Promise<GenerateResult> {
-    const provider = request.provider ?? options.provider;
+    const provider = request.provider ?? (request.model ? routeModel(options.provider, request.model, isConfigured) : options.provider);
     const model = request.model ?? (provider === options.provider ? options.model : defaultChatModel(provider));
     const maxOutputTokens = request.maxOutputTokens ?? options.defaultMaxOutputTokens;
     const userId = request.userId ?? null;
@@ -261,7 +261,8 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
   async function embed(request: EmbedRequest): Promise<EmbedResult> {
     // No embedding provider configured happens only with LLM_PROVIDER=anthropic: resolving to
     // it yields the explicit "anthropic has no embeddings" PROVIDER_NOT_CONFIGURED below.
-    const provider = request.provider ?? options.embeddingProvider ?? "anthropic";
+    const fallbackProvider = options.embeddingProvider ?? "anthropic";
+    const provider = request.provider ?? (request.model ? routeModel(fallbackProvider, request.model, isConfigured) : fallbackProvider);
     const model =
       request.model ??
       (provider === options.embeddingProvider ? options.embeddingModel : defaultEmbeddingModel(provider));
@@ -306,41 +307,15 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
 
 const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
 
-function buildAdapters(
-  options: ResolvedProviderOptions,
-  deps: ModelGatewayDeps,
-): Partial<Record<ProviderName, ProviderAdapter>> {
-  const fetchOption = deps.fetch ? { fetch: deps.fetch } : {};
-  const built: Partial<Record<ProviderName, ProviderAdapter>> = {
-    local: createLocalAdapter({ embeddingDim: options.localEmbeddingDim }),
-  };
-  // A keyless OpenAI-compatible server (vLLM, Ollama...) is configured by its URL alone.
-  if (options.openaiApiKey || options.openaiBaseUrl) {
-    built.openai = createOpenAIAdapter({
-      apiKey: options.openaiApiKey,
-      baseUrl: options.openaiBaseUrl,
-      maxTokensParam: options.openaiMaxTokensParam,
-      ...fetchOption,
-    });
-  }
-  if (options.anthropicApiKey) {
-    built.anthropic = createAnthropicAdapter({
-      apiKey: options.anthropicApiKey,
-      baseUrl: options.anthropicBaseUrl,
-      ...fetchOption,
-    });
-  }
-  return { ...built, ...deps.adapters };
-}
-
 function notConfigured(kind: "generate" | "embed", provider: ProviderName): ProviderError {
-  if (kind === "embed" && provider === "anthropic") {
+  const definition = providerDefinition(provider);
+  if (kind === "embed" && definition.defaultEmbeddingModel === null) {
     return new ProviderError(
       "PROVIDER_NOT_CONFIGURED",
-      "anthropic has no embeddings endpoint: configure an embedding provider (openai or local)",
+      `${provider} has no embeddings endpoint: configure an embedding provider (openai or local)`,
     );
   }
-  return new ProviderError("PROVIDER_NOT_CONFIGURED", `provider ${provider} is not configured (no key or base URL)`);
+  return new ProviderError("PROVIDER_NOT_CONFIGURED", `provider ${provider} is not configured: set ${definition.setupHint}`);
 }
 
 /**

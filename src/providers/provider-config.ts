@@ -14,7 +14,8 @@ export function providerOptionsFromConfig(config: Config): ProviderLayerOptions 
     anthropicApiKey: p.anthropicApiKey,
     anthropicBaseUrl: p.anthropicBaseUrl,
     redisUrl: config.redisUrl,
-    limits: { maxConcurrent: p.maxConcurrent, requestsPerMinute: p.requestsPerMinute ?? null, tokensPerMinute: p.tokensPerMinute ?? null },
+    // Unset limits stay unset so the provider definitions and DEFAULT_LIMITS apply.
+    limits: { maxConcurrent: p.maxConcurrent, requestsPerMinute: p.requestsPerMinute, tokensPerMinute: p.tokensPerMinute },
     timeoutMs: p.timeoutMs,
     maxAttempts: p.maxAttempts,
     cacheEnabled: p.cacheEnabled,

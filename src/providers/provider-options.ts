@@ -1,6 +1,13 @@
 import { LOCAL_EMBEDDING_DIMENSION } from "../text/local-embedding.ts";
 import type { ProviderName } from "./provider-types.ts";
 import type { PriceOverrides } from "./price-table.ts";
+import { PROVIDERS } from "./provider-registry.ts";
+
+/**
+ * The layer-wide limits when nothing is configured: the one place these defaults live
+ * (config.ts leaves LLM_MAX_CONCURRENT, LLM_RPM and LLM_TPM unset when absent).
+ */
+export const DEFAULT_LIMITS: Readonly<ProviderLimits> = { maxConcurrent: 8, requestsPerMinute: null, tokensPerMinute: null };
 
 /** Concurrency and budget of one provider+model limiter. `null` budgets are unlimited. */
 export interface ProviderLimits {
@@ -49,7 +56,10 @@ export interface ProviderLayerOptions {
   limiterNamespace?: string;
   /** Redis limiter keys expire after this much inactivity. Default 15 min. */
   limiterKeyTtlMs?: number;
-  /** Defaults for every provider+model: maxConcurrent 4, requests/tokens per minute unlimited. */
+  /**
+   * Defaults for every provider+model (LLM_MAX_CONCURRENT, LLM_RPM, LLM_TPM). Unset values fall
+   * back to the provider definition's limits, then to DEFAULT_LIMITS.
+   */
   limits?: Partial<ProviderLimits>;
   /** Per provider+model overrides, keyed "provider:model" (e.g. "openai:gpt-4o"). */
   modelLimits?: Record<string, Partial<ProviderLimits>>;
@@ -91,7 +101,8 @@ export interface ResolvedProviderOptions {
   redisUrl: string | null;
   limiterNamespace: string;
   limiterKeyTtlMs: number;
-  limits: ProviderLimits;
+  /** The layer-wide limits as configured (unset ones are absent); see limitsFor. */
+  limits: Partial<ProviderLimits>;
   modelLimits: Record<string, Partial<ProviderLimits>>;
   budgetWindowMs: number;
   timeoutMs: number;
@@ -106,26 +117,14 @@ export interface ResolvedProviderOptions {
   prices: PriceOverrides;
 }
 
-const DEFAULT_CHAT_MODEL: Record<ProviderName, string> = {
-  openai: "gpt-4o-mini",
-  anthropic: "claude-haiku-4-5",
-  local: "local-extractive",
-};
-
-const DEFAULT_EMBEDDING_MODEL: Record<ProviderName, string> = {
-  openai: "text-embedding-3-small",
-  anthropic: "",
-  local: "local-embedding",
-};
-
 /** The model a provider uses for chat when none is configured or requested. */
 export function defaultChatModel(provider: ProviderName): string {
-  return DEFAULT_CHAT_MODEL[provider];
+  return PROVIDERS[provider].defaultChatModel;
 }
 
-/** The embedding model of a provider ("" for anthropic, which has none). */
+/** The embedding model of a provider ("" for one without embeddings, such as anthropic). */
 export function defaultEmbeddingModel(provider: ProviderName): string {
-  return DEFAULT_EMBEDDING_MODEL[provider];
+  return PROVIDERS[provider].defaultEmbeddingModel ?? "";
 }
 
 /** Applies the documented defaults; empty strings count as unset (env vars often are). */
@@ -134,10 +133,10 @@ export function resolveProviderOptions(options: ProviderLayerOptions = {}): Reso
   const embeddingProvider = options.embeddingProvider ?? (provider === "anthropic" ? null : provider);
   return {
     provider,
-    model: nonEmpty(options.model) ?? DEFAULT_CHAT_MODEL[provider],
+    model: nonEmpty(options.model) ?? defaultChatModel(provider),
     embeddingProvider,
     embeddingModel:
-      nonEmpty(options.embeddingModel) ?? (embeddingProvider ? DEFAULT_EMBEDDING_MODEL[embeddingProvider] : ""),
+      nonEmpty(options.embeddingModel) ?? (embeddingProvider ? defaultEmbeddingModel(embeddingProvider) : ""),
     openaiApiKey: nonEmpty(options.openaiApiKey),
     openaiBaseUrl: nonEmpty(options.openaiBaseUrl),
     openaiMaxTokensParam: options.openaiMaxTokensParam ?? "max_completion_tokens",
@@ -146,11 +145,7 @@ export function resolveProviderOptions(options: ProviderLayerOptions = {}): Reso
     redisUrl: nonEmpty(options.redisUrl),
     limiterNamespace: nonEmpty(options.limiterNamespace) ?? "quire",
     limiterKeyTtlMs: options.limiterKeyTtlMs ?? 15 * 60_000,
-    limits: {
-      maxConcurrent: options.limits?.maxConcurrent ?? 4,
-      requestsPerMinute: options.limits?.requestsPerMinute ?? null,
-      tokensPerMinute: options.limits?.tokensPerMinute ?? null,
-    },
+    limits: definedOnly(options.limits ?? {}),
     modelLimits: options.modelLimits ?? {},
     budgetWindowMs: options.budgetWindowMs ?? 60_000,
     timeoutMs: options.timeoutMs ?? 60_000,
@@ -166,16 +161,20 @@ export function resolveProviderOptions(options: ProviderLayerOptions = {}): Reso
   };
 }
 
-/** The limits of one provider+model: per-model overrides over the layer defaults. */
+/**
+ * The limits of one provider+model ("openai:gpt-4o"), first set wins: the per-model override,
+ * the layer-wide configuration, the provider definition's limits, DEFAULT_LIMITS.
+ */
 export function limitsFor(options: ResolvedProviderOptions, limiterKey: string): ProviderLimits {
-  const override = options.modelLimits[limiterKey] ?? {};
-  // Spread would let an explicit `undefined` in the override erase a default.
-  return {
-    maxConcurrent: override.maxConcurrent ?? options.limits.maxConcurrent,
-    requestsPerMinute:
-      override.requestsPerMinute === undefined ? options.limits.requestsPerMinute : override.requestsPerMinute,
-    tokensPerMinute: override.tokensPerMinute === undefined ? options.limits.tokensPerMinute : override.tokensPerMinute,
-  };
+  const provider = limiterKey.split(":")[0] as ProviderName;
+  const layers = [options.modelLimits[limiterKey] ?? {}, options.limits, PROVIDERS[provider]?.limits ?? {}, DEFAULT_LIMITS];
+  // `undefined` means unset at that layer; `null` (unlimited) is a setting.
+  const pick = <K extends keyof ProviderLimits>(key: K) => layers.find((layer) => layer[key] !== undefined)![key]!;
+  return { maxConcurrent: pick("maxConcurrent"), requestsPerMinute: pick("requestsPerMinute"), tokensPerMinute: pick("tokensPerMinute") };
+}
+
+function definedOnly(limits: Partial<ProviderLimits>): Partial<ProviderLimits> {
+  return Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined));
 }
 
 function nonEmpty(value: string | undefined): string | null {

@@ -101,7 +101,9 @@ export type ProviderErrorCode =
   | "PROVIDER_ABORTED"
   | "PROVIDER_INVALID_OUTPUT"
   | "PROVIDER_NOT_CONFIGURED"
-  | "PROVIDER_UNKNOWN_MODEL";
+  | "PROVIDER_UNKNOWN_MODEL"
+  /** A generative request reached the offline local provider, which only extracts and embeds. */
+  | "MODEL_REQUIRED";
 
 /**
  * An expected provider failure. `retryable` tells the gateway whether another attempt may

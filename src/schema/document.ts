@@ -43,8 +43,9 @@ const PageRef = builder.objectRef<PageSummary>("Page").implement({
     markdown: t.string({ nullable: true, description: "Cleaned markdown (parsed markdown before CLEAN).", resolve: (page) => page.cleaned ?? page.markdown }),
     imageUrl: t.string({
       nullable: true,
-      description: "The rendered PNG, served under the same Authorization as GraphQL.",
-      resolve: (page) => (page.hasImage ? `/documents/${page.documentId}/pages/${page.number}.png` : null),
+      description:
+        "The rendered page image (JPEG, or PNG when QUIRE_PAGE_IMAGE_FORMAT=png; the response's content-type says which), served under the same Authorization as GraphQL.",
+      resolve: (page) => (page.hasImage ? `/documents/${page.documentId}/pages/${page.number}` : null),
     }),
   }),
 });

@@ -12,6 +12,7 @@ import "./prompt-benchmark.ts";
 import "./embedding.ts";
 import "./embedding-job.ts";
 import "./embedding-progress.ts";
+import "./document-research.ts";
 
 /** The GraphQL schema of Quire, built from the type files imported above. */
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,55 +1,43 @@
-import { extractReferences, type ReferenceEntry } from "../../citations/extract-references.ts";
-import { linkCitations, type BatchDocument } from "../../citations/link-citations.ts";
+import { extractReferences } from "../../citations/extract-references.ts";
+import { linkCitations } from "../../citations/link-citations.ts";
+import { extractPaperMetadata, type PdfMetadata } from "../../research/paper-metadata.ts";
+import { PaperStore, type BatchPaper } from "../../research/paper-store.ts";
 import type { StageHandler } from "../stage-context.ts";
-import { StaleAttemptError } from "../stale-attempt-error.ts";
 
-interface CitationsOutput {
-  title: string | null;
-  references: Pick<ReferenceEntry, "index" | "raw" | "title" | "year" | "doi" | "arxivId" | "authors">[];
+function toLinkable(paper: BatchPaper) {
+  const { metadata } = paper;
+  return {
+    documentId: paper.documentId,
+    title: metadata.title ?? "",
+    ...(metadata.year ? { year: metadata.year } : {}),
+    ...(metadata.doi ? { doi: metadata.doi } : {}),
+    ...(metadata.arxivId ? { arxivId: metadata.arxivId } : {}),
+    references: paper.references,
+  };
 }
 
 /**
- * Reads the document's bibliography, then links the batch's citation network. Linking runs
- * under a per-batch advisory lock and publishes this document's references inside the same
- * transaction, so two documents finishing together still see each other.
+ * Reads the paper's metadata (first page + the PDF's metadata from VALIDATE) and bibliography,
+ * then publishes them and relinks the batch's citation network in one transaction fenced by
+ * this attempt (see PaperStore.publish), so documents finishing together see each other and a
+ * retry replaces what an earlier attempt wrote.
  */
 export const citationsStage: StageHandler = async (context) => {
   const { deps, document, claim } = context;
   const pages = (await deps.pages.column(document.id, "cleaned")).map((page) => page.value);
-  const references = extractReferences(pages);
-  const row = await deps.prisma.documentJob.findUniqueOrThrow({ where: { id: document.id }, select: { title: true } });
-  const output: CitationsOutput = {
-    title: row.title,
-    references: references.map(({ index, raw, title, year, doi, arxivId, authors }) => ({ index, raw, title, year, doi, arxivId, authors })),
-  };
-
-  const edges = await deps.prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${document.batchId}))`;
-    const published = await tx.$executeRaw`
-      UPDATE checkpoints SET output = ${JSON.stringify(output)}::jsonb, updated_at = now()
-       WHERE document_id = ${document.id}::uuid AND stage = 'CITATIONS' AND attempt = ${claim.attempt} AND status = 'RUNNING'`;
-    if (published === 0) throw new StaleAttemptError(document.id, "CITATIONS", claim.attempt);
-    const others = await tx.$queryRaw<{ document_id: string; output: CitationsOutput | null }[]>`
-      SELECT c.document_id, c.output FROM checkpoints c JOIN document_jobs d ON d.id = c.document_id
-       WHERE d.batch_id = ${document.batchId}::uuid AND c.stage = 'CITATIONS' AND c.output IS NOT NULL`;
-    const batchDocuments: BatchDocument[] = others
-      .filter((other) => other.output?.title)
-      .map((other) => ({
-        documentId: other.document_id,
-        title: other.output!.title!,
-        references: other.output!.references,
-      }));
-    const links = linkCitations(batchDocuments).filter(
-      (edge) => edge.fromDocumentId === document.id || edge.toDocumentId === document.id,
-    );
-    for (const edge of links) {
-      await tx.$executeRaw`
-        INSERT INTO citation_edges (id, batch_id, from_document_id, to_document_id, reference_index, confidence, matched_by)
-        VALUES (gen_random_uuid(), ${document.batchId}::uuid, ${edge.fromDocumentId}::uuid, ${edge.toDocumentId}::uuid,
-                ${edge.referenceIndex}, ${edge.confidence}, ${edge.matchedBy})
-        ON CONFLICT (from_document_id, reference_index, to_document_id) DO NOTHING`;
-    }
-    return links.length;
-  });
-  return { output: { ...output, linked: edges } };
+  const pdf = (await deps.checkpoints.output<PdfMetadata>(document.id, "VALIDATE")) ?? {};
+  const metadata = extractPaperMetadata(pages[0] ?? "", { ...(pdf.title ? { title: pdf.title } : {}), ...(pdf.info ? { info: pdf.info } : {}) });
+  const references = extractReferences(pages).map(({ index, raw, title, year, doi, arxivId, authors }) => ({
+    index,
+    raw,
+    authors: authors ?? [],
+    ...(title ? { title } : {}),
+    ...(year ? { year } : {}),
+    ...(doi ? { doi } : {}),
+    ...(arxivId ? { arxivId } : {}),
+  }));
+  const edges = await new PaperStore(deps.prisma).publish(claim, document.batchId, { metadata, references, mentions: [] }, (papers) =>
+    linkCitations(papers.filter((paper) => paper.metadata.title).map(toLinkable)),
+  );
+  return { output: { title: metadata.title ?? null, references: references.length, linked: edges.length } };
 };

@@ -6,7 +6,7 @@ function estimatedRenderMb(dpi: number): number {
   return Math.max(1, Math.ceil((8.5 * dpi * 11 * dpi * 4 * 2) / (1024 * 1024)));
 }
 
-/** Renders every page not yet rendered to PNG, in the worker pool, within the memory budget. */
+/** Renders every page not yet rendered (JPEG or PNG: the pool's setting), in the worker pool, within the memory budget. */
 export const renderStage: StageHandler = async (context) => {
   const { deps, document, claim, signal } = context;
   const bytes = await context.bytes();
@@ -19,7 +19,7 @@ export const renderStage: StageHandler = async (context) => {
       deps.renderPool.renderPage({ documentKey: document.sha256, bytes, pageNumber, dpi: document.renderDpi }, { signal }),
     );
     if (page.dpiUsed < document.renderDpi) downscaled.push(pageNumber);
-    await deps.pages.saveRender(claim, { number: pageNumber, width: page.width, height: page.height, dpiUsed: page.dpiUsed, png: page.png });
+    await deps.pages.saveRender(claim, { number: pageNumber, width: page.width, height: page.height, dpiUsed: page.dpiUsed, png: page.image });
   });
   const warnings = downscaled.length
     ? [`${downscaled.length} page(s) rendered below ${document.renderDpi} DPI to stay within the pixel limit`]

@@ -52,7 +52,7 @@ describe("document batches through the pipeline", () => {
     expect(pages[0]!.markdown).toMatch(/^#{1,3} .*Section 1/m);
     expect(pages.map((p) => p.markdown).join("\n")).not.toContain(TEXT_FIXTURE.runningHeader);
     expect(pages[0]!.markdown).toContain(TEXT_FIXTURE.hyphenated.word);
-    expect(pages[0]!.imageUrl).toBe(`/documents/${doc.id}/pages/1.png`);
+    expect(pages[0]!.imageUrl).toBe(`/documents/${doc.id}/pages/1`);
     expect(detail.data!.document.chunks.length).toBeGreaterThan(0);
 
     const prisma = testApp.app.services().db.prisma;

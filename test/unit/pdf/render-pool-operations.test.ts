@@ -1,3 +1,5 @@
+import { getPriority } from "node:os";
+import { loadImage } from "@napi-rs/canvas";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TextItem } from "../../../src/pdf/pdf-types.ts";
 import {
@@ -10,6 +12,7 @@ import {
 import { trackPools } from "./pool-tracker.ts";
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
 const newPool = trackPools();
 
 function pngSize(png: Uint8Array): { width: number; height: number } {
@@ -37,9 +40,30 @@ describe("render pool operations", () => {
   it("renders a page to a PNG of the requested DPI", async () => {
     const pool = newPool({ size: 1 });
     const page = await pool.renderPage({ documentKey: "text", bytes: text, pageNumber: 2, dpi: 150 });
-    expect(page).toMatchObject({ pageNumber: 2, width: 1275, height: 1650, dpiUsed: 150 });
-    expect([...page.png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
-    expect(pngSize(page.png)).toEqual({ width: 1275, height: 1650 });
+    expect(page).toMatchObject({ pageNumber: 2, width: 1275, height: 1650, dpiUsed: 150, format: "png" });
+    expect([...page.image.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+    expect(pngSize(page.image)).toEqual({ width: 1275, height: 1650 });
+  });
+
+  it("renders JPEG when the pool is set to it, and PNG still when a request asks for lossless", async () => {
+    const pool = newPool({ size: 1, imageEncoding: { format: "jpeg", quality: 85 } });
+    const jpeg = await pool.renderPage({ documentKey: "text", bytes: text, pageNumber: 1, dpi: 150 });
+    expect(jpeg).toMatchObject({ format: "jpeg", width: 1275, height: 1650 });
+    expect([...jpeg.image.subarray(0, 3)]).toEqual(JPEG_SIGNATURE);
+    const decoded = await loadImage(Buffer.from(jpeg.image));
+    expect({ width: decoded.width, height: decoded.height }).toEqual({ width: 1275, height: 1650 });
+    const lowQuality = await pool.renderPage({ documentKey: "text", bytes: text, pageNumber: 1, dpi: 150, format: "jpeg", quality: 20 });
+    expect(lowQuality.image.byteLength).toBeLessThan(jpeg.image.byteLength);
+    const png = await pool.renderPage({ documentKey: "text", bytes: text, pageNumber: 1, dpi: 150, format: "png" });
+    expect([...png.image.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+  });
+
+  it("runs its workers at the niceness it was given, below the API process", async () => {
+    const pool = newPool({ size: 1, nice: 7 });
+    await pool.inspect("text", text);
+    const pid = pool.stats().workers[0]?.pid;
+    expect(pid).toBeDefined();
+    expect(getPriority(pid)).toBe(Math.min(19, getPriority() + 7));
   });
 
   it("clamps an oversized page to the pixel budget instead of failing", async () => {
@@ -49,7 +73,7 @@ describe("render pool operations", () => {
     expect(page.width * page.height).toBeLessThanOrEqual(4_000_000);
     expect(page.dpiUsed).toBeCloseTo((page.width / 14_400) * 72, 1);
     expect(page.dpiUsed).toBeLessThan(15);
-    expect(pngSize(page.png)).toEqual({ width: page.width, height: page.height });
+    expect(pngSize(page.image)).toEqual({ width: page.width, height: page.height });
   });
 
   it("extracts text items with top-down positions, sizes and fonts", async () => {
@@ -115,14 +139,15 @@ describe("render pool operations", () => {
     await expect(pool.inspect("other", garbage)).rejects.toMatchObject({ code: "PDF_CORRUPT" });
   });
 
-  it("OCRs a scanned page that has no text layer", async () => {
-    const pool = newPool({ size: 1 });
+  it("OCRs a scanned page that has no text layer from its stored JPEG", async () => {
+    const pool = newPool({ size: 1, imageEncoding: { format: "jpeg", quality: 85 } });
     const bytes = await buildScannedPdf();
     const extracted = await pool.extractPage({ documentKey: "scan", bytes, pageNumber: 1 });
     expect(lineTexts(extracted.items)).toEqual([]);
 
     const image = await pool.renderPage({ documentKey: "scan", bytes, pageNumber: 1, dpi: 150 });
-    const ocr = await pool.ocrPage({ png: image.png });
+    expect(image.format).toBe("jpeg");
+    const ocr = await pool.ocrPage({ png: image.image });
     expect(ocr.confidence).toBeGreaterThan(70);
     expect(ocr.lines.map((line) => line.text)).toEqual(SCANNED_FIXTURE_LINES);
     const first = ocr.lines[0]?.words[0];

@@ -16,37 +16,20 @@ const messages: ChatMessage[] = [
 ];
 
 describe("local adapter", () => {
-  it("answers deterministically with the sentences that match the question", async () => {
-    const first = await adapter.generate({ model: "local-extractive", messages, maxOutputTokens: 100, signal, timeoutMs: 1_000 });
-    const second = await adapter.generate({ model: "local-extractive", messages, maxOutputTokens: 100, signal, timeoutMs: 1_000 });
-    expect(first).toEqual(second);
-    expect(first.text).toContain("The total amount due is 1,250 EUR.");
-    expect(first.text).not.toContain("Sundays");
-    expect(first.text).not.toContain("Acme");
-    expect(first.text).not.toContain("?");
-    expect(first.complete).toBe(true);
-    expect(first.usage.inputTokens).toBeGreaterThan(20);
-    expect(first.usage.outputTokens).toBeGreaterThan(0);
+  it("refuses every chat request with MODEL_REQUIRED naming the settings, never echoing the prompt", async () => {
+    const refusal = adapter.generate({ model: "local-extractive", messages, maxOutputTokens: 100, signal, timeoutMs: 1_000 });
+    await expect(refusal).rejects.toMatchObject({ code: "MODEL_REQUIRED", retryable: false });
+    const error = (await refusal.catch((caught: unknown) => caught)) as Error;
+    for (const setting of ["OPENAI_BASE_URL", "Ollama", "vLLM", "llama.cpp", "ANTHROPIC_API_KEY", "LLM_MODEL"]) {
+      expect(error.message).toContain(setting);
+    }
+    expect(error.message).not.toContain("1,250 EUR");
   });
 
-  it("trims the answer to maxOutputTokens and marks it incomplete", async () => {
-    const result = await adapter.generate({ model: "local-extractive", messages, maxOutputTokens: 3, signal, timeoutMs: 1_000 });
-    expect(result.usage.outputTokens).toBeLessThanOrEqual(3);
-    expect(result.complete).toBe(false);
-  });
-
-  it("falls back to the opening of the content when nothing matches", async () => {
-    const result = await adapter.generate({
-      model: "local-extractive",
-      messages: [
-        { role: "user", content: "Alpha beta gamma. Delta epsilon." },
-        { role: "user", content: "Anything about zeta?" },
-      ],
-      maxOutputTokens: 100,
-      signal,
-      timeoutMs: 1_000,
+  it("refuses an embedding model it does not have", async () => {
+    await expect(adapter.embed!({ model: "text-embedding-3-small", inputs: ["x"], signal, timeoutMs: 1_000 })).rejects.toMatchObject({
+      code: "PROVIDER_UNKNOWN_MODEL",
     });
-    expect(result.text).toBe("Alpha beta gamma.");
   });
 
   it("embeds deterministically with the configured dimension", async () => {
@@ -57,7 +40,7 @@ describe("local adapter", () => {
     expect(second.vectors).toEqual(first.vectors);
   });
 
-  it("refuses to start when already aborted", async () => {
+  it("reports an abort before the refusal", async () => {
     const aborted = AbortSignal.abort();
     await expect(adapter.generate({ model: "m", messages, maxOutputTokens: 5, signal: aborted, timeoutMs: 1_000 })).rejects.toMatchObject({
       code: "PROVIDER_ABORTED",
@@ -77,15 +60,34 @@ describe("gateway with the default local provider", () => {
     const gateway = createModelGateway({ options: { localEmbeddingDim: 8 }, cache, ledger, logger: new MemoryLogger() });
     gateways.push(gateway);
     expect(gateway.defaults()).toEqual({ provider: "local", model: "local-extractive", embeddingModel: "local-embedding" });
-    const answer = await gateway.generate({ purpose: "test.local", messages });
+    await expect(gateway.generate({ purpose: "test.local", messages })).rejects.toMatchObject({ code: "MODEL_REQUIRED" });
     const vectors = await gateway.embed({ purpose: "test.local", inputs: ["a", "b", "c"] });
-    expect(answer).toMatchObject({ provider: "local", costUsd: 0, cached: false });
+    expect(vectors).toMatchObject({ provider: "local", costUsd: 0, cached: false });
     expect(vectors.vectors.map((vector) => vector.length)).toEqual([8, 8, 8]);
     expect(ledger.entries).toMatchObject([
-      { kind: "generate", provider: "local", priced: true, costUsd: 0, errorCode: null },
+      { kind: "generate", provider: "local", costUsd: 0, errorCode: "MODEL_REQUIRED" },
       { kind: "embed", provider: "local", priced: true, costUsd: 0, errorCode: null },
     ]);
     // Local answers are cheaper to recompute than to look up.
     expect(cache.entries.size).toBe(0);
+  });
+});
+
+describe("routing a named model without a provider", () => {
+  it("sends a vendor's model to that vendor, failing per model when it is not configured", async () => {
+    const gateway = createModelGateway({ options: {}, cache: null, ledger: new InMemoryLedger(), logger: new MemoryLogger() });
+    try {
+      await expect(gateway.generate({ purpose: "t", model: "gpt-4o-mini", messages })).rejects.toMatchObject({
+        code: "PROVIDER_NOT_CONFIGURED",
+        message: expect.stringContaining("OPENAI_API_KEY") as unknown,
+      });
+      await expect(gateway.generate({ purpose: "t", model: "claude-haiku-4-5", messages })).rejects.toMatchObject({
+        code: "PROVIDER_NOT_CONFIGURED",
+        message: expect.stringContaining("ANTHROPIC_API_KEY") as unknown,
+      });
+      await expect(gateway.generate({ purpose: "t", model: "llama3.1", messages })).rejects.toMatchObject({ code: "MODEL_REQUIRED" });
+    } finally {
+      await gateway.close();
+    }
   });
 });

@@ -1,0 +1,27 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { TestApp } from "../../helpers/test-app.ts";
+import { uploadBatch, waitForBatch, type BatchView } from "../../helpers/batch-client.ts";
+
+// The shared corpus lives beside the checkout (../shared relative to the repository root).
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+export const papersDir = path.resolve(repoRoot, "../shared/corpus/papers");
+export const havePapers = existsSync(path.join(papersDir, "papers.tsv"));
+
+/** Uploads shared papers as one batch that runs only what CITATIONS (and EMBED) need, and waits for it. */
+export async function runPapers(
+  testApp: TestApp,
+  headers: Record<string, string>,
+  files: string[],
+  { stages = ["CITATIONS"], timeoutMs = 240_000 }: { stages?: string[]; timeoutMs?: number } = {},
+): Promise<BatchView> {
+  const upload = await uploadBatch(
+    testApp,
+    headers,
+    files.map((name) => ({ name, bytes: new Uint8Array(readFileSync(path.join(papersDir, name))) })),
+    { stages, label: "papers" },
+  );
+  if (upload.errors) throw new Error(JSON.stringify(upload.errors));
+  return waitForBatch(testApp, headers, upload.data!.uploadBatch.id, { timeoutMs });
+}

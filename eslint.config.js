@@ -28,7 +28,8 @@ export default tseslint.config(
     rules: { "no-restricted-properties": "off" },
   },
   {
-    // Stages write through the fenced stores (src/pipeline/*-store.ts), never through Prisma.
+    // Stages write through the fenced stores (src/pipeline/*-store.ts), never through Prisma;
+    // citations-stage builds the fenced PaperStore (src/research) on it.
     files: ["src/pipeline/stages/**"],
     ignores: ["src/pipeline/stages/citations-stage.ts"],
     rules: {

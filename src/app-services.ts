@@ -12,7 +12,6 @@ import type { Logger } from "./logging/logger.ts";
 import { RenderPool } from "./pdf/render-pool.ts";
 import { CheckpointStore } from "./pipeline/checkpoint-store.ts";
 import { ChunkStore } from "./pipeline/chunk-store.ts";
-import { CitationStore } from "./pipeline/citation-store.ts";
 import { DocumentStore } from "./pipeline/document-store.ts";
 import { PageStore } from "./pipeline/page-store.ts";
 import { PipelineService } from "./pipeline/pipeline-service.ts";
@@ -88,7 +87,6 @@ export async function startDomainServices(
     pages: new PageStore(prisma),
     chunks: new ChunkStore(prisma),
     documents: new DocumentStore(prisma),
-    citations: new CitationStore(prisma),
     renderPool,
     gateway,
     memoryBudget: new Bottleneck({ maxConcurrent: limits.memoryBudgetMb }),

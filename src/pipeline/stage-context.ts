@@ -5,7 +5,6 @@ import type { RenderPool } from "../pdf/render-pool.ts";
 import type { ModelGateway } from "../providers/provider-types.ts";
 import type { CheckpointStore, StageClaim } from "./checkpoint-store.ts";
 import type { ChunkStore } from "./chunk-store.ts";
-import type { CitationStore } from "./citation-store.ts";
 import type { DocumentStore } from "./document-store.ts";
 import type { PageStore } from "./page-store.ts";
 
@@ -13,15 +12,14 @@ import type { PageStore } from "./page-store.ts";
 export interface PipelineDeps {
   /**
    * For the pipeline service's own reads. Stages write through the stores below, each write
-   * fenced by the claim (a lint rule keeps `deps.prisma` out of stage files; citations-stage
-   * is the one exception left, until it moves to `citations`).
+   * fenced by the claim (a lint rule keeps `deps.prisma` out of stage files; citations-stage,
+   * whose writes go through the fenced PaperStore it builds on it, is the one exception).
    */
   prisma: PrismaClient;
   checkpoints: CheckpointStore;
   pages: PageStore;
   chunks: ChunkStore;
   documents: DocumentStore;
-  citations: CitationStore;
   renderPool: RenderPool;
   gateway: ModelGateway;
   /** Weighted by estimated MB: large renders wait instead of exhausting memory. */

@@ -2,13 +2,12 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "../../../src/db/prisma-client.ts";
 import { CheckpointStore } from "../../../src/pipeline/checkpoint-store.ts";
-import { CitationStore } from "../../../src/pipeline/citation-store.ts";
 import { DocumentStore } from "../../../src/pipeline/document-store.ts";
 import { StaleAttemptError } from "../../../src/pipeline/stale-attempt-error.ts";
 import { createTestUserWithKey } from "../../helpers/auth.ts";
 import { createTestPrisma } from "../../helpers/test-database.ts";
 
-describe("stage outputs on the document row and the citation network are fenced", () => {
+describe("stage outputs on the document row are fenced", () => {
   let db: Awaited<ReturnType<typeof createTestPrisma>>;
   let prisma: PrismaClient;
   let batchId: string;
@@ -21,7 +20,7 @@ describe("stage outputs on the document row and the citation network are fenced"
     batchId = (await prisma.batchJob.create({ data: { userId } })).id;
     documentId = randomUUID();
     await prisma.documentJob.create({ data: { id: documentId, batchId, userId, filename: "f.pdf", sizeBytes: 1, sha256: "x" } });
-    await prisma.checkpoint.createMany({ data: (["VALIDATE", "SUMMARIZE", "CITATIONS"] as const).map((stage) => ({ documentId, stage })) });
+    await prisma.checkpoint.createMany({ data: (["VALIDATE", "SUMMARIZE"] as const).map((stage) => ({ documentId, stage })) });
   });
   afterAll(async () => {
     await db.close();
@@ -44,20 +43,5 @@ describe("stage outputs on the document row and the citation network are fenced"
       title: "Fresh title",
       summary: null,
     });
-  });
-
-  it("a superseded CITATIONS run publishes nothing and links nothing", async () => {
-    const checkpoints = new CheckpointStore(prisma);
-    const citations = new CitationStore(prisma);
-    const stale = (await checkpoints.claim(documentId, "CITATIONS"))!;
-    await checkpoints.claim(documentId, "CITATIONS");
-    let linked = false;
-    const link = () => {
-      linked = true;
-      return [];
-    };
-    await expect(citations.publishAndLink(stale, batchId, { title: "t", references: [] }, link)).rejects.toBeInstanceOf(StaleAttemptError);
-    expect(linked).toBe(false);
-    expect((await prisma.checkpoint.findFirstOrThrow({ where: { documentId, stage: "CITATIONS" } })).output).toBeNull();
   });
 });

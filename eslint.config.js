@@ -3,7 +3,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "src/generated/", ".quire/", "coverage/"] },
+  { ignores: ["node_modules/", "src/generated/", ".quire/", "coverage/", "dist/", "test-results/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -39,6 +39,11 @@ export default tseslint.config(
         { object: "deps", property: "prisma", message: "Stages write through the fenced stores in src/pipeline, not Prisma." },
       ],
     },
+  },
+  {
+    // The dashboard runs in the browser.
+    files: ["web/src/**"],
+    languageOptions: { globals: globals.browser },
   },
   {
     files: ["**/*.js", "**/*.mjs"],

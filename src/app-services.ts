@@ -7,6 +7,7 @@ import { BackgroundJobRegistry } from "./embeddings/background-job-registry.ts";
 import { EmbeddingJobService } from "./embeddings/embedding-job-service.ts";
 import { createEventBus, type EventBus } from "./events/pubsub.ts";
 import { JobQueue } from "./jobs/job-queue.ts";
+import { shutdownSteps } from "./lifecycle/shutdown-steps.ts";
 import { WorkerReaper } from "./jobs/worker-reaper.ts";
 import type { Logger } from "./logging/logger.ts";
 import { RenderPool } from "./pdf/render-pool.ts";
@@ -22,6 +23,7 @@ import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
 import { providerOptionsFromConfig } from "./providers/provider-config.ts";
 import { ResearchReadStore } from "./research/research-read-store.ts";
 import { ResearchService } from "./research/research-service.ts";
+import { UploadStore } from "./uploads/upload-store.ts";
 
 /** The domain services of a running app (beyond config, logger, database and health). */
 export interface DomainServices {
@@ -31,6 +33,8 @@ export interface DomainServices {
   renderPool: RenderPool;
   pipeline: PipelineService;
   batches: BatchService;
+  /** Uploaded bytes (PostgreSQL large objects), written as multipart bodies stream in. */
+  uploads: UploadStore;
   /** Work left running after a request answered (embedFile jobs); stopped first. */
   backgroundJobs: BackgroundJobRegistry;
   embeddingJobs: EmbeddingJobService;
@@ -112,9 +116,15 @@ export async function startDomainServices(
     deadAfterMs: limits.workerDeadAfterMs,
   });
   await reaper.start();
+  const uploads = new UploadStore(prisma);
+  // Uploads a crash cut off mid-request are never adopted: unlink those a day old (an upload
+  // still arriving on another process is younger than that).
+  const swept = await uploads.sweepAbandoned(new Date(Date.now() - 24 * 60 * 60 * 1000));
+  if (swept > 0) logger.info({ swept }, "unlinked abandoned uploads");
   const batches = new BatchService({
     prisma,
     lifecycle,
+    uploads,
     logger: logger.child({ component: "batches" }),
     limits: {
       maxFiles: config.maxFiles,
@@ -134,15 +144,17 @@ export async function startDomainServices(
   const research = new ResearchService({ store: new ResearchReadStore(prisma), batches });
 
   return {
-    services: { events, queue, gateway, renderPool, pipeline, batches, backgroundJobs, embeddingJobs, research },
+    services: { events, queue, gateway, renderPool, pipeline, batches, uploads, backgroundJobs, embeddingJobs, research },
     stop: async () => {
+      const steps = shutdownSteps();
       // Aborts running embedding jobs and waits until each has recorded how it ended.
-      await backgroundJobs.stop();
-      await queue.stop();
-      await reaper.stop();
-      await renderPool.close();
-      await gateway.close();
-      await events.close();
+      await steps.run("embedding jobs", () => backgroundJobs.stop());
+      await steps.run("job queue", () => queue.stop());
+      await steps.run("worker reaper", () => reaper.stop());
+      await steps.run("render pool", () => renderPool.close());
+      await steps.run("model gateway", () => gateway.close());
+      await steps.run("event bus", () => events.close());
+      steps.finish();
     },
   };
 }

@@ -10,6 +10,7 @@ import { startDomainServices } from "./app-services.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { HealthService } from "./health/health-service.ts";
+import { isDashboardRequest, serveDashboard } from "./http/dashboard-route.ts";
 import { isEmbeddingDownloadRequest, serveEmbeddingDownload } from "./http/embedding-download-route.ts";
 import { isGraphiqlAssetRequest, renderQuireGraphiQL, serveGraphiqlAsset } from "./http/graphiql-route.ts";
 import { attachGraphqlWs } from "./http/graphql-ws-server.ts";
@@ -17,9 +18,10 @@ import { isPageImageRequest, servePageImage } from "./http/page-image-route.ts";
 import { requestLogPlugin } from "./http/request-log-plugin.ts";
 import { requestIdFrom } from "./http/request-id.ts";
 import { csrfPreventionPlugin } from "./http/security-csrf.ts";
-import { multipartLimitedFetchAPI } from "./http/security-multipart.ts";
+import { maxRequestBodyBytes, streamingUploadsPlugin } from "./http/security-multipart.ts";
 import { graphqlHardeningPlugins } from "./http/security-plugins.ts";
 import { createWsSecurity } from "./http/security-ws.ts";
+import { shutdownSteps } from "./lifecycle/shutdown-steps.ts";
 import { createLogger, type Logger } from "./logging/logger.ts";
 import type { GraphQLContext, Viewer } from "./schema/context.ts";
 import { schema } from "./schema/index.ts";
@@ -89,28 +91,44 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     },
   });
 
+  /** Multipart requests authenticate before their body is read (see streamingUploadsPlugin). */
+  const uploadViewers = new WeakMap<Request, ReturnType<typeof authenticator.viewerFor>>();
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: "/graphql",
-    graphiql: { title: "Quire GraphiQL", subscriptionsProtocol: "WS" },
+    graphiql: { title: "Quire", subscriptionsProtocol: "WS" },
     renderGraphiQL: renderQuireGraphiQL,
     landingPage: false,
     healthCheckEndpoint: "/__yoga_health",
     logging: yogaLogger(logger),
     maskedErrors: { isDev: false },
-    // Multipart limits from config; CSRF, Armor limits, suggestions and introspection apply
+    // The whole documented upload limit; uploads stream to storage, other bodies stay under
+    // 25 MB (streamingUploadsPlugin). CSRF, Armor limits, suggestions and introspection apply
     // to HTTP, SSE and graphql-ws alike (graphql-ws runs through yoga.getEnveloped).
-    fetchAPI: multipartLimitedFetchAPI(config),
-    plugins: [csrfPreventionPlugin(), ...graphqlHardeningPlugins(config), requestLogPlugin()],
+    maxRequestBodySize: maxRequestBodyBytes(config),
+    plugins: [
+      csrfPreventionPlugin(),
+      streamingUploadsPlugin({
+        store: () => requireServices().uploads,
+        limits: config,
+        authorize: async (request) => {
+          // Uploads need a key before a byte is stored; the context reuses this lookup.
+          const requestLogger = logger.child({ requestId: requestIdFrom(request.headers.get("x-request-id")) });
+          const viewer = authenticator.viewerFor({ authorization: request.headers.get("authorization") }, requestLogger);
+          uploadViewers.set(request, viewer);
+          (await viewer)();
+        },
+      }),
+      ...graphqlHardeningPlugins(config),
+      requestLogPlugin(),
+    ],
     context: async ({ request, req, socketViewer }: { request?: Request; req?: IncomingMessage; socketViewer?: Viewer }) => {
       const header = request?.headers.get("x-request-id") ?? (req?.headers["x-request-id"] as string | undefined);
       const requestId = requestIdFrom(header);
       const requestLogger = logger.child({ requestId });
       // One key lookup (and one quota token) per operation; graphql-ws authenticated the socket.
-      const viewer = await authenticator.viewerFor(
-        socketViewer ? { socketViewer } : { authorization: request?.headers.get("authorization") },
-        requestLogger,
-      );
+      const viewer = await ((request && uploadViewers.get(request)) ??
+        authenticator.viewerFor(socketViewer ? { socketViewer } : { authorization: request?.headers.get("authorization") }, requestLogger));
       return {
         requestId,
         logger: requestLogger,
@@ -134,6 +152,13 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     if (isPageImageRequest(req)) {
       servePageImage(req, res, services?.db.prisma).catch((error: unknown) => {
         logger.error({ err: error }, "page image request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    if (isDashboardRequest(req)) {
+      serveDashboard(req, res, config).catch((error: unknown) => {
+        logger.error({ err: error }, "dashboard request failed");
         if (!res.headersSent) res.writeHead(500).end();
       });
       return;
@@ -207,22 +232,26 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     },
 
     async stop() {
+      // Each step runs even when an earlier one failed; one ShutdownError names the failures.
+      const steps = shutdownSteps();
       health.markStopping();
       const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
-      await ws?.close();
+      await steps.run("graphql-ws", () => ws?.close());
       server?.closeIdleConnections();
       const deadline = Date.now() + config.shutdownTimeoutMs;
       while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
       server?.closeAllConnections();
-      await closing;
+      await steps.run("http server", () => closing);
       services = undefined;
-      await domain?.stop();
+      await steps.run("domain services", () => domain?.stop());
       domain = undefined;
-      await rateLimiter?.close();
+      await steps.run("rate limiter", () => rateLimiter?.close());
       rateLimiter = undefined;
-      await database?.close();
+      await steps.run("database", () => database?.close());
       database = undefined;
       server = undefined;
+      ws = undefined;
+      steps.finish();
       logger.info("quire stopped");
     },
   };

@@ -64,6 +64,7 @@ const envSchema = z.object({
   // Unset: the provider layer's default (DEFAULT_LIMITS in src/providers/provider-options.ts).
   LLM_MAX_CONCURRENT: positiveInt.optional(),
   LLM_RPM: positiveInt.optional(),
+  LLM_MIN_TIME_MS: positiveInt.optional(),
   LLM_TPM: positiveInt.optional(),
   LLM_TIMEOUT_MS: positiveInt.default(60_000),
   LLM_MAX_ATTEMPTS: positiveInt.default(4),
@@ -158,6 +159,7 @@ export interface Config {
     maxConcurrent: number | undefined;
     requestsPerMinute: number | undefined;
     tokensPerMinute: number | undefined;
+    minTimeMs: number | undefined;
     timeoutMs: number;
     maxAttempts: number;
     cacheEnabled: boolean;
@@ -250,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxConcurrent: e.LLM_MAX_CONCURRENT,
       requestsPerMinute: e.LLM_RPM,
       tokensPerMinute: e.LLM_TPM,
+      minTimeMs: e.LLM_MIN_TIME_MS,
       timeoutMs: e.LLM_TIMEOUT_MS,
       maxAttempts: e.LLM_MAX_ATTEMPTS,
       cacheEnabled: e.LLM_CACHE,

@@ -24,7 +24,8 @@ async function shutdown(signal: string): Promise<void> {
     await app.stop();
     process.exit(0);
   } catch (error) {
-    app.logger.error({ err: error }, "shutdown failed");
+    // One line: stop() already released everything it could and names each failed step.
+    app.logger.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   }
 }

@@ -151,6 +151,18 @@ export function scoreLayout(truth: LayoutTruth, pages: readonly string[], refere
     const ref = tokens(dehyphenateReference(reference[n - 1] ?? ""));
     const refCounts = new Map<string, number>();
     for (const token of ref) refCounts.set(token, (refCounts.get(token) ?? 0) + 1);
+    // Running lines are meant to go: they are not words a reader of the text should get back.
+    let removed = 0;
+    for (const running of truth.running) {
+      if (!running.pages.includes(n)) continue;
+      for (const token of tokens(running.text)) {
+        const left = refCounts.get(token) ?? 0;
+        if (left > 0) {
+          refCounts.set(token, left - 1);
+          removed++;
+        }
+      }
+    }
     let common = 0;
     for (const token of out) {
       const left = refCounts.get(token) ?? 0;
@@ -160,7 +172,7 @@ export function scoreLayout(truth: LayoutTruth, pages: readonly string[], refere
       }
     }
     counts.tokensOut += out.length;
-    counts.tokensRef += ref.length;
+    counts.tokensRef += ref.length - removed;
     counts.tokensCommon += common;
   }
   return counts;

@@ -10,6 +10,7 @@ import type { ExtractedPage } from "../../src/pdf/pdf-types.ts";
 import { extractPage } from "../../src/pdf/text-extractor.ts";
 import { cleanPages } from "../../src/text/clean-pages.ts";
 import { estimateBodyFontSize, repairFontSizes } from "../../src/text/layout-fonts.ts";
+import { findRunningLines } from "../../src/text/layout-running-lines.ts";
 import { layoutToMarkdown } from "../../src/text/layout-to-markdown.ts";
 
 /** The text layer of pages `first`..`last` (1-based, inclusive) of one file. */
@@ -27,8 +28,10 @@ export async function extractLayers(file: string, first: number, last: number): 
 /** PARSE then CLEAN, as the pipeline runs them on a document's pages. */
 export function quireMarkdown(layers: readonly ExtractedPage[]): string[] {
   const withItems = layers.filter((layer) => layer.items.length > 0);
-  const bodyFontSize = withItems.length ? estimateBodyFontSize(withItems.map(repairFontSizes)) : undefined;
-  return cleanPages(layers.map((layer) => (layer.items.length ? layoutToMarkdown(layer, { bodyFontSize }) : "")));
+  const repaired = withItems.map(repairFontSizes);
+  const bodyFontSize = withItems.length ? estimateBodyFontSize(repaired) : undefined;
+  const runningLines = findRunningLines(repaired);
+  return cleanPages(layers.map((layer) => (layer.items.length ? layoutToMarkdown(layer, { bodyFontSize, runningLines }) : "")));
 }
 
 /** quireMarkdown with the wall time of that text work, in milliseconds. */

@@ -1,12 +1,14 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { GraphQLError } from "graphql";
 import type { PrismaClient } from "../db/prisma-client.ts";
 import type { ErrorStrategy, Priority, Stage } from "../generated/prisma/enums.ts";
 import type { Logger } from "../logging/logger.ts";
 import { expandStages } from "../pipeline/stage-order.ts";
 import type { BatchLifecycle } from "./batch-lifecycle.ts";
+import { plainText } from "../uploads/display-text.ts";
+import { UploadStore } from "../uploads/upload-store.ts";
+import { discardAll, stageBatchFiles, type BatchFile } from "./batch-ingest.ts";
 import { planDependencies, type DependencyInput } from "./dependency-plan.ts";
-import { findUploadIssues, invalidUploadError } from "./upload-validation.ts";
 
 export interface BatchOptions {
   errorStrategy?: ErrorStrategy;
@@ -20,21 +22,13 @@ export interface BatchOptions {
 export interface BatchServiceDeps {
   prisma: PrismaClient;
   lifecycle: BatchLifecycle;
+  uploads: UploadStore;
   logger: Logger;
   limits: { maxFiles: number; maxFileBytes: number; maxConcurrentBatchesPerUser: number };
 }
 
 const ACTIVE = ["QUEUED", "RUNNING"] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * Filenames and labels are text shown back to their owner, never paths: kept as sent, except
- * control characters (PostgreSQL text refuses NUL; the others garble logs and terminals),
- * which become U+FFFD. Busboy has already cut any directory part off a multipart filename.
- */
-function plainText(text: string, maxLength: number): string {
-  return text.replace(/\p{Cc}/gu, "\uFFFD").slice(0, maxLength).toWellFormed();
-}
 
 export function notFound(what: string): GraphQLError {
   return new GraphQLError(`${what} not found`, { extensions: { code: "NOT_FOUND" } });
@@ -51,19 +45,22 @@ export class BatchService {
     this.#deps = deps;
   }
 
-  async createBatch(userId: string, files: File[], options: BatchOptions = {}) {
+  /**
+   * Creates a batch of `files` (stored as their request streamed in, or plain Files): every
+   * file is checked first, and on any refusal or failure no upload is kept.
+   */
+  async createBatch(userId: string, files: BatchFile[], options: BatchOptions = {}) {
+    const uploads = await stageBatchFiles(this.#deps.uploads, files, this.#deps.limits);
+    try {
+      return await this.#createBatch(userId, uploads, options);
+    } catch (error) {
+      await discardAll(uploads);
+      throw error;
+    }
+  }
+
+  async #createBatch(userId: string, uploads: Awaited<ReturnType<typeof stageBatchFiles>>, options: BatchOptions) {
     const { prisma, limits } = this.#deps;
-    // Multipart File implementations differ (some lack slice()); read each file once.
-    const read = new Map<File, Promise<Uint8Array>>();
-    const bytesOf = (file: File) => {
-      if (!read.has(file)) read.set(file, file.arrayBuffer().then((buffer) => new Uint8Array(buffer)));
-      return read.get(file)!;
-    };
-    const issues = await findUploadIssues(
-      files.map((file) => ({ name: file.name, size: file.size, bytes: () => bytesOf(file) })),
-      limits,
-    );
-    if (issues.length) throw invalidUploadError(issues);
     const renderDpi = options.renderDpi ?? 150;
     if (!Number.isInteger(renderDpi) || renderDpi < 36 || renderDpi > 600) {
       throw new GraphQLError("renderDpi must be a whole number from 36 to 600.", { extensions: { code: "BAD_USER_INPUT" } });
@@ -78,17 +75,11 @@ export class BatchService {
       });
     }
 
-    const documents = await Promise.all(
-      files.map(async (file, index) => {
-        const bytes = await bytesOf(file);
-        return {
-          id: randomUUID(),
-          filename: plainText(file.name || `document-${index + 1}.pdf`, 255),
-          bytes,
-          sha256: createHash("sha256").update(bytes).digest("hex"),
-        };
-      }),
-    );
+    const documents = uploads.map((upload, index) => ({
+      id: randomUUID(),
+      filename: plainText(upload.name || `document-${index + 1}.pdf`, 255),
+      upload,
+    }));
     const dependencies = (options.dependencies ?? []).map((dependency) => ({
       filename: plainText(dependency.filename, 255),
       dependsOn: dependency.dependsOn.map((name) => plainText(name, 255)),
@@ -115,14 +106,12 @@ export class BatchService {
           batchId,
           userId,
           filename: document.filename,
-          sizeBytes: document.bytes.byteLength,
-          sha256: document.sha256,
+          sizeBytes: document.upload.size,
+          sha256: document.upload.sha256,
           dependsOn: dependsOn.get(document.id) ?? [],
         })),
       });
-      for (const document of documents) {
-        await tx.documentContent.create({ data: { documentId: document.id, bytes: Buffer.from(document.bytes) } });
-      }
+      await UploadStore.adopt(tx, documents.map((document) => ({ documentId: document.id, oid: document.upload.oid })));
       await tx.checkpoint.createMany({
         data: documents.flatMap((document) => stages.map((stage) => ({ documentId: document.id, stage }))),
       });
@@ -132,6 +121,7 @@ export class BatchService {
         documents.map((document) => ({ id: document.id, dependsOn: dependsOn.get(document.id) ?? [] })),
       );
     });
+    for (const document of documents) document.upload.markAdopted();
     this.#deps.logger.info({ batchId, userId, documents: documents.length }, "batch created");
     return this.getBatch(userId, batchId);
   }

@@ -1,27 +1,23 @@
-import { GraphQLError } from "graphql";
+import type { UploadIssue } from "../uploads/upload-issues.ts";
 
-export interface UploadIssue {
-  /** 0-based position of the file in the request; -1 for the request as a whole. */
-  index: number;
-  filename: string;
-  code: "TOO_MANY_FILES" | "NO_FILES" | "FILE_TOO_LARGE" | "EMPTY_FILE" | "NOT_A_PDF";
-  message: string;
-}
+export { invalidUploadError, type UploadIssue } from "../uploads/upload-issues.ts";
 
 const PDF_MAGIC = "%PDF-";
 
-/**
- * Checks every file before anything is stored: count, size, and the PDF magic bytes.
- * Returns every issue, so one error can name each offending file.
- */
+/** What the checks need to know of one stored upload (its first bytes, not its content). */
 export interface UploadedFile {
   name: string;
   size: number;
-  /** The file's bytes; read only for files within the size limit. */
-  bytes(): Promise<Uint8Array>;
+  /** The first bytes of the file (at least 5 when it has them). */
+  head: Uint8Array;
 }
 
-export async function findUploadIssues(files: UploadedFile[], limits: { maxFiles: number; maxFileBytes: number }): Promise<UploadIssue[]> {
+/**
+ * The batch's own rules, checked on what the stream recorded before anything is adopted:
+ * at least one file, no more than `maxFiles`, none empty or over the size limit, each starting
+ * with the PDF magic bytes. Returns every issue, so one error can name each offending file.
+ */
+export function findUploadIssues(files: UploadedFile[], limits: { maxFiles: number; maxFileBytes: number }): UploadIssue[] {
   const issues: UploadIssue[] = [];
   if (files.length === 0) issues.push({ index: -1, filename: "", code: "NO_FILES", message: "Send at least one PDF." });
   if (files.length > limits.maxFiles) {
@@ -38,14 +34,8 @@ export async function findUploadIssues(files: UploadedFile[], limits: { maxFiles
       issues.push({ index, filename, code: "FILE_TOO_LARGE", message: `${filename} is ${mb(file.size)} MB; the limit is ${mb(limits.maxFileBytes)} MB.` });
       continue;
     }
-    const head = new TextDecoder("latin1").decode((await file.bytes()).subarray(0, PDF_MAGIC.length));
+    const head = new TextDecoder("latin1").decode(file.head.subarray(0, PDF_MAGIC.length));
     if (head !== PDF_MAGIC) issues.push({ index, filename, code: "NOT_A_PDF", message: `${filename} does not start with %PDF- and is not a PDF.` });
   }
   return issues;
-}
-
-export function invalidUploadError(issues: UploadIssue[]): GraphQLError {
-  return new GraphQLError(`The upload was rejected and nothing was stored: ${issues.map((issue) => issue.message).join(" ")}`, {
-    extensions: { code: "INVALID_UPLOAD", issues },
-  });
 }

@@ -35,8 +35,12 @@ export async function openDatabase(
       prisma,
       embedded: Boolean(embedded),
       close: async () => {
-        await prisma.$disconnect();
-        await embedded?.stop();
+        // The embedded server stops even when the pool fails to close.
+        try {
+          await prisma.$disconnect();
+        } finally {
+          await embedded?.stop();
+        }
       },
     };
   } catch (error) {

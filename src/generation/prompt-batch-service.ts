@@ -9,10 +9,27 @@ import type { GenerationDeps } from "./generate-batch-service.ts";
 import { parseOrThrow } from "./generation-input-error.ts";
 import { serialCallback } from "./serial-callback.ts";
 
+/**
+ * One prompt with its own choices; unset ones come from the request (model, provider) or the
+ * provider's defaults. A plain string is a prompt with no choices of its own.
+ */
+export interface PromptSpec {
+  prompt: string;
+  provider?: ProviderName | null;
+  model?: string | null;
+  /** Sent as the system message. */
+  system?: string | null;
+  temperature?: number | null;
+  maxTokens?: number | null;
+}
+
 /** The outcome of one prompt; `text` is null and `error` set when it failed. */
 export interface PromptResult {
   index: number;
   prompt: string;
+  /** The provider and model that answered (or were asked, when the call failed). */
+  provider: ProviderName | null;
+  model: string | null;
   success: boolean;
   text: string | null;
   error: FieldError | null;
@@ -60,13 +77,28 @@ export interface PromptBatchOptions {
 }
 
 function promptBatchSchema(maxPrompts: number, maxPromptChars: number) {
+  const text = z
+    .string("each prompt must be a string")
+    .refine((prompt) => prompt.trim() !== "", "prompt is empty")
+    .refine((prompt) => prompt.length <= maxPromptChars, `prompt is longer than ${maxPromptChars} characters`);
+  const spec = z.object({
+    prompt: text,
+    provider: z.enum(["openai", "anthropic", "local"], "provider must be openai, anthropic or local").nullish(),
+    model: z.string().trim().min(1, "model must not be empty").nullish(),
+    system: z.string().max(maxPromptChars, `system is longer than ${maxPromptChars} characters`).nullish(),
+    temperature: z.number("temperature must be a number").min(0, "temperature must be at least 0").max(2, "temperature must be at most 2").nullish(),
+    maxTokens: z.int("maxTokens must be a whole number").min(1, "maxTokens must be at least 1").max(128_000, "maxTokens must be at most 128,000").nullish(),
+  });
   return z.object({
     prompts: z
       .array(
-        z
-          .string("each prompt must be a string")
-          .refine((prompt) => prompt.trim() !== "", "prompt is empty")
-          .refine((prompt) => prompt.length <= maxPromptChars, `prompt is longer than ${maxPromptChars} characters`),
+        // A plain string is checked as a string so its issues sit at prompts[i], not prompts[i].prompt.
+        z.unknown().transform((value, ctx): PromptSpec => {
+          const parsed = typeof value === "string" ? text.safeParse(value) : spec.safeParse(value);
+          if (parsed.success) return typeof parsed.data === "string" ? { prompt: parsed.data } : parsed.data;
+          for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+          return z.NEVER;
+        }),
         "prompts must be a list",
       )
       .min(1, "prompts must contain at least one prompt")
@@ -87,7 +119,7 @@ function promptBatchSchema(maxPrompts: number, maxPromptChars: number) {
  */
 export async function generatePrompts(
   deps: GenerationDeps,
-  prompts: string[],
+  prompts: Array<string | PromptSpec>,
   options: PromptBatchOptions = {},
 ): Promise<PromptBatchResult> {
   const now = deps.now ?? (() => performance.now());
@@ -123,13 +155,25 @@ export async function generatePrompts(
 async function runPrompt(
   deps: GenerationDeps,
   now: () => number,
-  prompt: string,
+  spec: PromptSpec,
   index: number,
   model: string | undefined,
   options: PromptBatchOptions,
 ): Promise<PromptResult> {
   const { signal } = options;
-  const base = { index, prompt, text: null, tokens: 0, latencyMs: 0, costUsd: 0, cached: false };
+  const chosenModel = spec.model ?? model;
+  const chosenProvider = spec.provider ?? options.provider;
+  const base = {
+    index,
+    prompt: spec.prompt,
+    provider: chosenProvider ?? null,
+    model: chosenModel ?? null,
+    text: null,
+    tokens: 0,
+    latencyMs: 0,
+    costUsd: 0,
+    cached: false,
+  };
   if (signal?.aborted) return { ...base, success: false, error: toCallError(signal.reason, signal) };
   const started = now();
   try {
@@ -138,15 +182,18 @@ async function runPrompt(
         purpose: "generation.prompt",
         userId: options.userId ?? null,
         subjectId: options.subjectId ?? null,
-        model,
-        provider: options.provider,
-        messages: [{ role: "user", content: prompt }],
-        maxOutputTokens: options.maxOutputTokens,
+        model: chosenModel,
+        provider: chosenProvider,
+        messages: [...(spec.system ? [{ role: "system" as const, content: spec.system }] : []), { role: "user", content: spec.prompt }],
+        maxOutputTokens: spec.maxTokens ?? options.maxOutputTokens,
+        ...(spec.temperature === null || spec.temperature === undefined ? {} : { temperature: spec.temperature }),
         signal,
       }),
     );
     return {
       ...base,
+      provider: result.provider,
+      model: result.model,
       success: true,
       text: result.text,
       error: null,

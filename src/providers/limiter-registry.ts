@@ -107,6 +107,8 @@ export function createLimiterRegistry(options: LimiterRegistryOptions): LimiterR
       tokenBudget,
       requests: build(key, "requests", {
         maxConcurrent: Math.max(1, limits.maxConcurrent),
+        // Spaces request starts (a provider that dislikes bursts, a local server with one GPU).
+        ...(limits.minTimeMs > 0 ? { minTime: limits.minTimeMs } : {}),
         ...(requestBudget ? { reservoir: requestBudget, reservoirRefreshAmount: requestBudget, ...window } : {}),
       }),
       requestBudget,

@@ -15,7 +15,7 @@ export function providerOptionsFromConfig(config: Config): ProviderLayerOptions 
     anthropicBaseUrl: p.anthropicBaseUrl,
     redisUrl: config.redisUrl,
     // Unset limits stay unset so the provider definitions and DEFAULT_LIMITS apply.
-    limits: { maxConcurrent: p.maxConcurrent, requestsPerMinute: p.requestsPerMinute, tokensPerMinute: p.tokensPerMinute },
+    limits: { maxConcurrent: p.maxConcurrent, requestsPerMinute: p.requestsPerMinute, tokensPerMinute: p.tokensPerMinute, minTimeMs: p.minTimeMs },
     timeoutMs: p.timeoutMs,
     maxAttempts: p.maxAttempts,
     cacheEnabled: p.cacheEnabled,

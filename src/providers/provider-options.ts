@@ -7,7 +7,7 @@ import { PROVIDERS } from "./provider-registry.ts";
  * The layer-wide limits when nothing is configured: the one place these defaults live
  * (config.ts leaves LLM_MAX_CONCURRENT, LLM_RPM and LLM_TPM unset when absent).
  */
-export const DEFAULT_LIMITS: Readonly<ProviderLimits> = { maxConcurrent: 8, requestsPerMinute: null, tokensPerMinute: null };
+export const DEFAULT_LIMITS: Readonly<ProviderLimits> = { maxConcurrent: 8, requestsPerMinute: null, tokensPerMinute: null, minTimeMs: 0 };
 
 /** Concurrency and budget of one provider+model limiter. `null` budgets are unlimited. */
 export interface ProviderLimits {
@@ -17,6 +17,8 @@ export interface ProviderLimits {
   requestsPerMinute: number | null;
   /** Estimated tokens (input + max output) started per budget window. */
   tokensPerMinute: number | null;
+  /** Least time between two request starts (Bottleneck minTime); 0 for none. */
+  minTimeMs: number;
 }
 
 /**
@@ -57,7 +59,7 @@ export interface ProviderLayerOptions {
   /** Redis limiter keys expire after this much inactivity. Default 15 min. */
   limiterKeyTtlMs?: number;
   /**
-   * Defaults for every provider+model (LLM_MAX_CONCURRENT, LLM_RPM, LLM_TPM). Unset values fall
+   * Defaults for every provider+model (LLM_MAX_CONCURRENT, LLM_RPM, LLM_TPM, LLM_MIN_TIME_MS). Unset values fall
    * back to the provider definition's limits, then to DEFAULT_LIMITS.
    */
   limits?: Partial<ProviderLimits>;
@@ -170,7 +172,12 @@ export function limitsFor(options: ResolvedProviderOptions, limiterKey: string):
   const layers = [options.modelLimits[limiterKey] ?? {}, options.limits, PROVIDERS[provider]?.limits ?? {}, DEFAULT_LIMITS];
   // `undefined` means unset at that layer; `null` (unlimited) is a setting.
   const pick = <K extends keyof ProviderLimits>(key: K) => layers.find((layer) => layer[key] !== undefined)![key]!;
-  return { maxConcurrent: pick("maxConcurrent"), requestsPerMinute: pick("requestsPerMinute"), tokensPerMinute: pick("tokensPerMinute") };
+  return {
+    maxConcurrent: pick("maxConcurrent"),
+    requestsPerMinute: pick("requestsPerMinute"),
+    tokensPerMinute: pick("tokensPerMinute"),
+    minTimeMs: pick("minTimeMs"),
+  };
 }
 
 function definedOnly(limits: Partial<ProviderLimits>): Partial<ProviderLimits> {

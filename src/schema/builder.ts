@@ -1,6 +1,7 @@
 import SchemaBuilder from "@pothos/core";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import RelayPlugin from "@pothos/plugin-relay";
+import type { StagedUpload } from "../uploads/staged-upload.ts";
 import type { GraphQLContext } from "./context.ts";
 import { DateTimeScalar, JSONScalar } from "./scalars.ts";
 
@@ -14,7 +15,8 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
-    File: { Input: File; Output: never };
+    /** Stored while the request streamed in (src/http/security-multipart.ts). */
+    File: { Input: StagedUpload; Output: never };
     ID: { Input: string; Output: string };
   };
 }>({

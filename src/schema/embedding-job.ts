@@ -45,7 +45,15 @@ builder.mutationField("embedFile", (t) =>
     description:
       "Uploads a UTF-8 text file (GraphQL multipart request) and embeds it line by line in the background, batchSize (1..2048) lines per provider request. Returns the job at once: follow it with embeddingProgress, then download its results.",
     args: { file: t.arg({ type: "File", required: true }), batchSize: t.arg.int({ defaultValue: 32 }) },
-    resolve: (_root, args, context) =>
-      withInputErrors(() => context.services().embeddingJobs.startFileJob(context.viewer().userId, args.file, { batchSize: args.batchSize })),
+    resolve: async (_root, args, context) => {
+      // The job reads the stored upload after this answers: keep it until read, unless refused.
+      args.file.keepUntilRead();
+      try {
+        return await withInputErrors(() => context.services().embeddingJobs.startFileJob(context.viewer().userId, args.file, { batchSize: args.batchSize }));
+      } catch (error) {
+        await args.file.discard();
+        throw error;
+      }
+    },
   }),
 );

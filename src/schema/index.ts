@@ -8,11 +8,13 @@ import "./search.ts";
 import "./generation.ts";
 import "./generation-live.ts";
 import "./prompt.ts";
+import "./prompt-live.ts";
 import "./prompt-benchmark.ts";
 import "./embedding.ts";
 import "./embedding-job.ts";
 import "./embedding-progress.ts";
 import "./document-research.ts";
+import "./citation-network.ts";
 
 /** The GraphQL schema of Quire, built from the type files imported above. */
 export const schema = builder.toSchema({ sortSchema: true });

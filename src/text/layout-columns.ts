@@ -1,4 +1,4 @@
-import type { LayoutSegment } from "./layout-lines.ts";
+import { numericShare, type LayoutSegment } from "./layout-lines.ts";
 
 // At most this share of the smaller side's characters may cross a gutter between the columns'
 // top and bottom: a wide figure caption or equation may cross one.
@@ -10,6 +10,8 @@ const MIN_SIDE_CHARS = 200;
 const SPAN_EM = 3;
 // ...but a centred title line in a large font crosses by more than that and still spans.
 const SPAN_MAX = 24;
+// A line wider than this share of the page spans columns; it cannot be one column's line.
+const WIDE_SHARE = 0.6;
 
 function charCount(segment: LayoutSegment): number {
   let count = 0;
@@ -23,7 +25,7 @@ function charCount(segment: LayoutSegment): number {
  * sides, which also finds the two gutters of a three-column magazine page.
  */
 export function findColumnGutters(segments: readonly LayoutSegment[], pageWidth: number): number[] {
-  const weighted = segments.map((segment) => ({
+  const weighted = columnEvidence(segments, pageWidth).map((segment) => ({
     segment,
     chars: charCount(segment),
     middle: (segment.y0 + segment.y1) / 2,
@@ -69,6 +71,21 @@ export function findColumnGutters(segments: readonly LayoutSegment[], pageWidth:
     const best = candidates.filter((candidate) => candidate.crossing === least);
     // The middle of the emptiest stretch keeps the same distance to both columns.
     return best[Math.floor(best.length / 2)]!.x;
+  });
+}
+
+/**
+ * The segments that may decide where columns are: running text in body size. Small print (table
+ * cells, chart labels, footnotes), titles, rows of numbers and full-width lines (captions and
+ * titles over the columns, which become bands of their own) would only add false gutters or hide
+ * true ones.
+ */
+function columnEvidence(segments: readonly LayoutSegment[], pageWidth: number): LayoutSegment[] {
+  const body = pageBodyFontSize(segments);
+  return segments.filter((segment) => {
+    if (segment.fontSize < 0.88 * body || segment.fontSize > 1.2 * body) return false;
+    if (segment.x1 - segment.x0 > WIDE_SHARE * pageWidth) return false;
+    return numericShare(segment.items.map((item) => item.text).join(" ")) < 0.5;
   });
 }
 

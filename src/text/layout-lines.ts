@@ -199,3 +199,10 @@ export function buildLines(segments: readonly LayoutSegment[]): LayoutLine[] {
   }
   return lines;
 }
+
+/** Share of the words of `text` that are numbers (table cells, figures, statistics), 0..1. */
+export function numericShare(text: string): number {
+  const words = text.split(/\s+/).filter((word) => word.length > 0);
+  if (words.length === 0) return 0;
+  return words.filter((word) => /^[([]?[-+−±]?[\d.,:%]+[)\]%*]?$/u.test(word)).length / words.length;
+}

@@ -1,7 +1,9 @@
 import { buildBlocks, type LayoutBlock } from "./layout-blocks.ts";
 import { readingRegions } from "./layout-columns.ts";
+import { reorderFloats } from "./layout-floats.ts";
 import { estimateBodyFontSize, repairFontSizes } from "./layout-fonts.ts";
 import { buildLines, buildSegments, type LayoutLine } from "./layout-lines.ts";
+import { dropRunningSegments, findRunningLines, type RunningLines } from "./layout-running-lines.ts";
 import type { PageTextLayer } from "./text-item.ts";
 
 /** Options of layoutToMarkdown. */
@@ -11,6 +13,8 @@ export interface LayoutOptions {
    * against itself. Defaults to the page's own most common size.
    */
   bodyFontSize?: number;
+  /** Running headers and footers of the whole document (findRunningLines), left out of the page. */
+  runningLines?: RunningLines;
 }
 
 const LIST_PREFIX = /^(?:[•◦▪▫●○■□‣⁃∙·*–-]|\(?\d{1,3}[.)])\s+/u;
@@ -58,16 +62,17 @@ function renderBlock(block: LayoutBlock): string {
 export function layoutToMarkdown(page: PageTextLayer, options: LayoutOptions = {}): string {
   const repaired = repairFontSizes(page);
   const bodyFontSize = options.bodyFontSize ?? estimateBodyFontSize([repaired]);
-  const segments = buildSegments(repaired.items);
-  const blocks: string[] = [];
-  for (const region of readingRegions(segments, repaired.width)) {
-    for (const block of buildBlocks(buildLines(region), bodyFontSize)) blocks.push(renderBlock(block));
-  }
-  return blocks.join("\n\n");
+  const built = buildSegments(repaired.items);
+  const segments = options.runningLines ? dropRunningSegments(built, repaired.height, options.runningLines) : built;
+  const blocks: LayoutBlock[] = [];
+  for (const region of readingRegions(segments, repaired.width)) blocks.push(...buildBlocks(buildLines(region), bodyFontSize));
+  return reorderFloats(blocks, { bodyFontSize, pageHeight: repaired.height }).map(renderBlock).join("\n\n");
 }
 
 /** layoutToMarkdown for every page of a document, measuring headings against its body text. */
 export function layoutDocumentToMarkdown(pages: readonly PageTextLayer[]): string[] {
-  const bodyFontSize = estimateBodyFontSize(pages.map(repairFontSizes));
-  return pages.map((page) => layoutToMarkdown(page, { bodyFontSize }));
+  const repaired = pages.map(repairFontSizes);
+  const bodyFontSize = estimateBodyFontSize(repaired);
+  const runningLines = findRunningLines(repaired);
+  return pages.map((page) => layoutToMarkdown(page, { bodyFontSize, runningLines }));
 }

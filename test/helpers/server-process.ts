@@ -12,8 +12,16 @@ export interface ServerProcess {
   output(): string;
   /** /health statuses seen while waiting for readiness. */
   statuses: number[];
-  /** Sends `signal` and resolves with the exit code. */
+  /** Sends `signal` (to the whole process group when started `detached`) and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface ServerProcessOptions {
+  timeoutMs?: number;
+  /** `npm start` (what a user or a supervisor runs) instead of `node src/main.ts`. */
+  viaNpm?: boolean;
+  /** A process group of its own, signalled as a whole, as a terminal's Ctrl-C does. */
+  detached?: boolean;
 }
 
 // Children started by this test process; killed at exit so an interrupted test leaves no server.
@@ -23,11 +31,16 @@ process.once("exit", () => {
 });
 
 /** Starts `node src/main.ts` (what `npm start` runs) and waits for /health to answer 200. */
-export async function startServerProcess(env: Record<string, string | undefined>, timeoutMs = 30_000): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string | undefined>,
+  options: ServerProcessOptions | number = {},
+): Promise<ServerProcess> {
+  const { timeoutMs = 30_000, viaNpm = false, detached = false } = typeof options === "number" ? { timeoutMs: options } : options;
   const port = await findFreePort();
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOG_LEVEL: "info", ...env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key];
-  const child = spawn(process.execPath, ["src/main.ts"], { cwd: root, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const [command, args] = viaNpm ? ["npm", ["start", "--silent"]] : [process.execPath, ["src/main.ts"]];
+  const child = spawn(command, args, { cwd: root, env: childEnv, stdio: ["ignore", "pipe", "pipe"], detached });
   children.add(child);
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -50,7 +63,10 @@ export async function startServerProcess(env: Record<string, string | undefined>
         output: () => output,
         statuses,
         stop: async (signal = "SIGTERM") => {
-          if (child.exitCode === null) child.kill(signal);
+          if (child.exitCode === null && child.signalCode === null) {
+            if (detached) process.kill(-child.pid!, signal);
+            else child.kill(signal);
+          }
           return exited;
         },
       };

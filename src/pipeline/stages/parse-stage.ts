@@ -1,4 +1,5 @@
 import { estimateBodyFontSize, repairFontSizes } from "../../text/layout-fonts.ts";
+import { findRunningLines } from "../../text/layout-running-lines.ts";
 import { layoutToMarkdown } from "../../text/layout-to-markdown.ts";
 import { ocrTextToMarkdown } from "../../text/ocr-text-to-markdown.ts";
 import type { PageTextLayer } from "../../text/text-item.ts";
@@ -18,7 +19,9 @@ export const parseStage: StageHandler = async (context) => {
   const layers = new Map<number, PageTextLayer | undefined>();
   for (const number of pending) layers.set(number, await deps.pages.textLayer(document.id, number));
   const withItems = [...layers.values()].filter((layer): layer is PageTextLayer => Boolean(layer?.items.length));
-  const bodyFontSize = withItems.length ? estimateBodyFontSize(withItems.map(repairFontSizes)) : undefined;
+  const repaired = withItems.map(repairFontSizes);
+  const bodyFontSize = withItems.length ? estimateBodyFontSize(repaired) : undefined;
+  const runningLines = findRunningLines(repaired);
   const texts = new Map((await deps.pages.column(document.id, "text")).map((row) => [row.number, row.value]));
   const useModel = deps.gateway.defaults().provider !== "local";
   const warnings: string[] = [];
@@ -26,7 +29,7 @@ export const parseStage: StageHandler = async (context) => {
   await runPages(context, pending, total, async (pageNumber) => {
     const layer = layers.get(pageNumber);
     const local = layer?.items.length
-      ? layoutToMarkdown(layer, { bodyFontSize })
+      ? layoutToMarkdown(layer, { bodyFontSize, runningLines })
       : ocrTextToMarkdown(texts.get(pageNumber) ?? "");
     let markdown = local;
     if (useModel) {

@@ -2,10 +2,10 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createClient } from "graphql-ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { isProcessAlive } from "../../../src/db/embedded-postgres.ts";
-import { startServerProcess, type ServerProcess } from "../../helpers/server-process.ts";
+import { startServerProcess, type ServerProcess, type ServerProcessOptions } from "../../helpers/server-process.ts";
 
 async function postmasterPid(dataDir: string): Promise<number | undefined> {
   const content = await readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").catch(() => undefined);
@@ -15,12 +15,14 @@ async function postmasterPid(dataDir: string): Promise<number | undefined> {
 describe("the server as a child process on the embedded database", () => {
   let dataDir: string;
   const started: ServerProcess[] = [];
-  /** `npm start`'s command with no DATABASE_URL, as a newcomer runs it (first-start key on). */
-  const start = async () => {
-    const server = await startServerProcess({ DATABASE_URL: undefined, QUIRE_DATA_DIR: dataDir, QUIRE_BOOTSTRAP_KEY: "true" });
+  /** `npm start` with no DATABASE_URL, as a newcomer runs it (first-start key on). */
+  const start = async (options: ServerProcessOptions = {}) => {
+    const server = await startServerProcess({ DATABASE_URL: undefined, QUIRE_DATA_DIR: dataDir, QUIRE_BOOTSTRAP_KEY: "true" }, options);
     started.push(server);
     return server;
   };
+  /** Log lines at error level or above, and raw stack frames. */
+  const errorLines = (output: string) => output.split("\n").filter((line) => /"level":(50|60)|^\s+at /.test(line));
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), "quire-e2e-"));
@@ -32,8 +34,8 @@ describe("the server as a child process on the embedded database", () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("becomes healthy, answers HTTP and graphql-ws, and stops cleanly on SIGTERM", async () => {
-    const server = await start();
+  it("becomes healthy, answers HTTP and graphql-ws, and SIGTERM to `npm start` stops the server", async () => {
+    const server = await start({ viaNpm: true, timeoutMs: 60_000 });
     expect(server.output()).toContain("initialising embedded postgres");
     expect(server.statuses).toContain(503); // listening before the database is ready
 
@@ -65,8 +67,11 @@ describe("the server as a child process on the embedded database", () => {
 
     const pid = await postmasterPid(dataDir);
     expect(pid).toBeDefined();
-    expect(await server.stop("SIGTERM"), server.output()).toBe(0);
-    expect(isProcessAlive(pid!)).toBe(false);
+    // What a supervisor does: SIGTERM to npm. The server must not live on re-parented to PID 1.
+    await server.stop("SIGTERM");
+    await vi.waitUntil(() => !isProcessAlive(pid!), { timeout: 30_000, interval: 50 });
+    await vi.waitUntil(() => server.output().includes("quire stopped"), { timeout: 5_000, interval: 50 });
+    expect(errorLines(server.output())).toEqual([]);
   });
 
   it("keeps its data across a restart and clears the postgres orphaned by a SIGKILL", async () => {
@@ -78,11 +83,14 @@ describe("the server as a child process on the embedded database", () => {
     await server.stop("SIGKILL");
     expect(isProcessAlive(orphan!)).toBe(true);
 
-    server = await start();
+    server = await start({ detached: true });
     expect(server.output()).toContain("orphaned embedded postgres");
     expect(isProcessAlive(orphan!)).toBe(false);
     const current = await postmasterPid(dataDir);
-    expect(await server.stop("SIGTERM"), server.output()).toBe(0);
+    // Ctrl-C in a terminal: SIGINT to the whole foreground process group. Only Quire may get
+    // it (postgres runs in a group of its own); Quire drains, then stops postgres itself.
+    expect(await server.stop("SIGINT"), server.output()).toBe(0);
     expect(isProcessAlive(current!)).toBe(false);
+    expect(errorLines(server.output())).toEqual([]);
   });
 });

@@ -19,13 +19,25 @@ export interface GenerationHarness {
 
 /** Starts the fake provider and an app configured for it (openai by default). */
 export async function startGenerationHarness(
-  options: { provider?: "openai" | "anthropic"; listen?: boolean; env?: Record<string, string>; latencyMs?: number } = {},
+  options: {
+    provider?: "openai" | "anthropic";
+    listen?: boolean;
+    env?: Record<string, string>;
+    latencyMs?: number;
+    /** Configure Anthropic as well (on the same fake) while openai stays the default provider. */
+    anthropicToo?: boolean;
+  } = {},
 ): Promise<GenerationHarness> {
   const fake = await startFakeLlmServer({ latencyMs: options.latencyMs ?? 0 });
   const providerEnv: Record<string, string> =
     options.provider === "anthropic"
       ? { LLM_PROVIDER: "anthropic", ANTHROPIC_BASE_URL: fake.anthropicBaseUrl, ANTHROPIC_API_KEY: "sk-ant-test-key" }
-      : { LLM_PROVIDER: "openai", OPENAI_BASE_URL: fake.openaiBaseUrl, OPENAI_API_KEY: "sk-test-key" };
+      : {
+          LLM_PROVIDER: "openai",
+          OPENAI_BASE_URL: fake.openaiBaseUrl,
+          OPENAI_API_KEY: "sk-test-key",
+          ...(options.anthropicToo ? { ANTHROPIC_BASE_URL: fake.anthropicBaseUrl, ANTHROPIC_API_KEY: "sk-ant-test-key" } : {}),
+        };
   const testApp = await startTestApp({
     listen: options.listen ?? false,
     env: { QUIRE_USER_RPM: "100000", LLM_TIMEOUT_MS: "20000", ...providerEnv, ...options.env },

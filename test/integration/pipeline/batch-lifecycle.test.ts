@@ -138,7 +138,7 @@ describe("batch lifecycle: work whose job was lost", () => {
       await prisma.documentJob.create({
         data: { id, batchId, userId: owner.userId, filename: `lost-${index}.pdf`, sizeBytes: bytes.byteLength, sha256: `lost-${index}`, createdAt: longAgo },
       });
-      await prisma.documentContent.create({ data: { documentId: id, bytes: Buffer.from(bytes) } });
+      await prisma.$executeRaw`INSERT INTO document_contents (document_id, large_object) VALUES (${id}::uuid, lo_from_bytea(0, ${Buffer.from(bytes)}))`;
       await prisma.checkpoint.createMany({ data: ["VALIDATE" as const, "EXTRACT" as const].map((stage) => ({ documentId: id, stage, updatedAt: longAgo })) });
     }
     const batch = await waitForBatch(testApp, owner.headers, batchId, { timeoutMs: 30_000 });

@@ -15,6 +15,23 @@ const DOCUMENT_QUERY = `query ($id: ID!) { document(id: $id) {
   filename metadata { title authors year doi arxivId venue }
   references { index raw title authors year doi target { id filename } } } }`;
 
+const NETWORK_QUERY = `query ($id: ID!) { citationNetwork(batchId: $id) {
+  nodes { document { filename } inDegree outDegree pageRank }
+  edges { source { filename } target { filename } reference { raw } confidence matchedBy }
+  metrics { documentCount linkCount componentCount largestComponentSize coCitations { first { filename } second { filename } count } } } }`;
+
+interface NetworkView {
+  nodes: { document: { filename: string }; inDegree: number; outDegree: number; pageRank: number }[];
+  edges: { source: { filename: string }; target: { filename: string } | null; reference: { raw: string }; confidence: number }[];
+  metrics: {
+    documentCount: number;
+    linkCount: number;
+    componentCount: number;
+    largestComponentSize: number;
+    coCitations: { first: { filename: string }; second: { filename: string }; count: number }[];
+  };
+}
+
 interface DocumentView {
   filename: string;
   metadata: { title: string | null; authors: string[]; year: number | null } | null;
@@ -66,7 +83,31 @@ describe.skipIf(!havePapers)("paper metadata and references", () => {
     expect(linked.raw).toMatch(/Bitcoin/);
   });
 
+  it("builds the citation network with degrees, PageRank, components and co-citation", async () => {
+    const result = await testApp.graphql<{ citationNetwork: NetworkView }>(NETWORK_QUERY, { id: batch.id }, owner.headers);
+    expect(result.errors).toBeUndefined();
+    const network = result.data!.citationNetwork;
+    const node = (name: string) => network.nodes.find((candidate) => candidate.document.filename === name)!;
+    expect(node("cc-bitcoin-2008.pdf")).toMatchObject({ inDegree: 2, outDegree: 0 });
+    expect(node("cc-primecoin-2013.pdf")).toMatchObject({ inDegree: 0, outDegree: 2 });
+    expect(node("cc-bitcoin-2008.pdf").pageRank).toBeGreaterThan(node("cc-ppcoin-2012.pdf").pageRank);
+    expect(node("cc-ppcoin-2012.pdf").pageRank).toBeGreaterThan(node("cc-primecoin-2013.pdf").pageRank);
+    expect(network.edges.map((edge) => `${edge.source.filename}->${edge.target?.filename}`).sort()).toEqual([
+      "cc-ppcoin-2012.pdf->cc-bitcoin-2008.pdf",
+      "cc-primecoin-2013.pdf->cc-bitcoin-2008.pdf",
+      "cc-primecoin-2013.pdf->cc-ppcoin-2012.pdf",
+    ]);
+    expect(network.edges.every((edge) => edge.reference.raw.length > 0 && edge.confidence > 0.6)).toBe(true);
+    expect(network.metrics).toMatchObject({ documentCount: 3, linkCount: 3, componentCount: 1, largestComponentSize: 3 });
+    expect(network.metrics.coCitations.map((pair) => [pair.first.filename, pair.second.filename, pair.count].join(" "))).toEqual([
+      [...["cc-bitcoin-2008.pdf", "cc-ppcoin-2012.pdf"].sort(), 1].join(" "),
+    ]);
+  });
+
   it("shows another user nothing", async () => {
     expect(await read("cc-primecoin-2013.pdf", stranger.headers)).toBeNull();
+    const network = await testApp.graphql(NETWORK_QUERY, { id: batch.id }, stranger.headers);
+    expect(network.data).toBeNull();
+    expect(network.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
   });
 });

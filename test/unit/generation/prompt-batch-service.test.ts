@@ -51,3 +51,37 @@ describe("generatePrompts", () => {
     expect(results.map((result) => result.error?.code)).toEqual(["ABORTED", "ABORTED", "ABORTED"]);
   });
 });
+
+describe("generatePrompts per-prompt choices", () => {
+  it("sends each prompt with its own provider, model, system prompt, temperature and output cap", async () => {
+    const gateway = createFakeGateway({ answer: (request) => `${request.model ?? "default"} says hi` });
+    const { results } = await generatePrompts({ gateway }, [
+      "plain",
+      { prompt: "tuned", provider: "anthropic", model: "claude-haiku-4-5", system: "Be terse.", temperature: 0.2, maxTokens: 50 },
+    ], { model: "gpt-4o-mini", maxOutputTokens: 300 });
+    expect(gateway.calls.map((call) => [call.provider, call.model, call.messages, call.temperature, call.maxOutputTokens])).toEqual([
+      [undefined, "gpt-4o-mini", [{ role: "user", content: "plain" }], undefined, 300],
+      [
+        "anthropic",
+        "claude-haiku-4-5",
+        [
+          { role: "system", content: "Be terse." },
+          { role: "user", content: "tuned" },
+        ],
+        0.2,
+        50,
+      ],
+    ]);
+    expect(results.map((result) => [result.prompt, result.text])).toEqual([
+      ["plain", "gpt-4o-mini says hi"],
+      ["tuned", "claude-haiku-4-5 says hi"],
+    ]);
+  });
+
+  it("names the prompt and the setting that is wrong", async () => {
+    const gateway = createFakeGateway();
+    const found = await issues(generatePrompts({ gateway }, ["ok", { prompt: "hot", temperature: 3, maxTokens: 0 }]));
+    expect(found.map((issue) => issue.message)).toEqual(["prompts[1]: temperature must be at most 2", "prompts[1]: maxTokens must be at least 1"]);
+    expect(gateway.calls).toHaveLength(0);
+  });
+});

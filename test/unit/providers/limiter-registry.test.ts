@@ -16,7 +16,7 @@ const redisUp = await new Promise<boolean>((resolve) => {
 const open: LimiterRegistry[] = [];
 function registry(limits: Partial<ProviderLimits>, extra: Partial<LimiterRegistryOptions> = {}): LimiterRegistry {
   const created = createLimiterRegistry({
-    limitsFor: () => ({ maxConcurrent: 10, requestsPerMinute: null, tokensPerMinute: null, ...limits }),
+    limitsFor: () => ({ maxConcurrent: 10, requestsPerMinute: null, tokensPerMinute: null, minTimeMs: 0, ...limits }),
     budgetWindowMs: 300,
     ...extra,
   });
@@ -180,5 +180,18 @@ describe.skipIf(!redisUp)("limiter registry clustered on Redis (skipped when 127
     const started = performance.now();
     await b.schedule("openai:m", 1, undefined, () => Promise.resolve());
     expect(performance.now() - started).toBeGreaterThan(200);
+  });
+});
+
+describe("limiter registry minTime (LLM_MIN_TIME_MS)", () => {
+  it("spaces request starts of one provider+model by at least minTimeMs", async () => {
+    const limiters = registry({ maxConcurrent: 10, minTimeMs: 40 });
+    const starts: number[] = [];
+    const record = () => Promise.resolve(void starts.push(Date.now()));
+    const before = Date.now();
+    await Promise.all([0, 1, 2, 3].map(() => limiters.schedule("openai:spaced", 1, undefined, record)));
+    // Bottleneck decides each launch at least minTime after the previous launch decision (with
+    // Date.now), so the fourth start cannot come before three gaps have passed.
+    expect(Math.max(...starts) - before).toBeGreaterThanOrEqual(3 * 40);
   });
 });

@@ -21,8 +21,8 @@ describe("provider registry", () => {
 
   it("applies limits in order: per model, configured, provider definition, default", () => {
     const options = resolveProviderOptions({ limits: { requestsPerMinute: 60 }, modelLimits: { "openai:gpt-4o": { maxConcurrent: 2 } } });
-    expect(limitsFor(options, "openai:gpt-4o")).toEqual({ maxConcurrent: 2, requestsPerMinute: 60, tokensPerMinute: null });
-    expect(limitsFor(options, "anthropic:claude-haiku-4-5")).toEqual({ maxConcurrent: 8, requestsPerMinute: 60, tokensPerMinute: null });
+    expect(limitsFor(options, "openai:gpt-4o")).toEqual({ maxConcurrent: 2, requestsPerMinute: 60, tokensPerMinute: null, minTimeMs: 0 });
+    expect(limitsFor(options, "anthropic:claude-haiku-4-5")).toEqual({ maxConcurrent: 8, requestsPerMinute: 60, tokensPerMinute: null, minTimeMs: 0 });
   });
 
   it("builds adapters only for configured providers and lists their secrets for redaction", () => {

@@ -1,0 +1,108 @@
+import type { UploadStore } from "./upload-store.ts";
+
+/** What the stream told about an upload while it was stored. */
+export interface StagedUploadInfo {
+  /** Filename as sent, cleaned for display (see plainText). */
+  name: string;
+  type: string;
+  size: number;
+  /** Hex SHA-256 of the whole content, computed on the stream. */
+  sha256: string;
+  /** The first bytes (up to 8): enough for a magic-number check without reading it back. */
+  head: Uint8Array;
+  /** The large object holding the bytes (see UploadStore). */
+  oid: number;
+}
+
+/**
+ * One file of a multipart request, already stored as it arrived (the `File` scalar's value).
+ * Its bytes live in a staged large object: a batch adopts it, anything else is discarded when
+ * the request ends, except an upload whose reading was handed off with `keepUntilRead()`
+ * (embedFile reads its file after answering), which is discarded once read.
+ */
+export class StagedUpload {
+  readonly name: string;
+  readonly type: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly head: Uint8Array;
+  readonly oid: number;
+  readonly lastModified = Date.now();
+  /** Blob/File members, so code written for a File (embedFile) takes an upload as it is. */
+  readonly webkitRelativePath = "";
+  readonly #store: UploadStore;
+  #state: "staged" | "adopted" | "kept" | "discarded" = "staged";
+
+  constructor(store: UploadStore, info: StagedUploadInfo) {
+    this.#store = store;
+    this.name = info.name;
+    this.type = info.type;
+    this.size = info.size;
+    this.sha256 = info.sha256;
+    this.head = info.head;
+    this.oid = info.oid;
+  }
+
+  /** The bytes, read back slice by slice from storage. */
+  stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    if (this.#state === "discarded") throw new Error(`The upload ${this.name} was discarded.`);
+    const source = this.#store.stream(this.oid, this.size);
+    if (this.#state !== "kept") return source;
+    // A handed-off upload is discarded once read to the end (or abandoned).
+    const reader = source.getReader();
+    return new ReadableStream<Uint8Array<ArrayBuffer>>({
+      pull: async (controller) => {
+        const next = await reader.read();
+        if (!next.done) {
+          controller.enqueue(next.value);
+          return;
+        }
+        controller.close();
+        await this.discard();
+      },
+      cancel: async () => {
+        await reader.cancel();
+        await this.discard();
+      },
+    });
+  }
+
+  /** The whole content in memory (small uploads only: tests, tools). */
+  async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return new Uint8Array(await new Response(this.stream()).arrayBuffer());
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return (await this.bytes()).buffer;
+  }
+
+  async text(): Promise<string> {
+    return new TextDecoder().decode(await this.bytes());
+  }
+
+  slice(): Blob {
+    throw new Error("A stored upload is read as a stream; slice() is not supported.");
+  }
+
+  /** Marks the upload as owned by the batch whose transaction adopted it (UploadStore.adopt). */
+  markAdopted(): void {
+    this.#state = "adopted";
+  }
+
+  /** Keeps the upload past the end of its request, until its stream has been read (or discard()). */
+  keepUntilRead(): void {
+    if (this.#state === "staged") this.#state = "kept";
+  }
+
+  /** True until adopted, kept or discarded: the request's end discards it. */
+  get staged(): boolean {
+    return this.#state === "staged";
+  }
+
+  /** Unlinks the stored bytes unless a batch adopted them; idempotent. */
+  async discard(): Promise<void> {
+    if (this.#state === "adopted" || this.#state === "discarded") return;
+    this.#state = "discarded";
+    await this.#store.discard([this.oid]);
+  }
+}

@@ -1,0 +1,180 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp, type App } from "../../../src/app.ts";
+import { loadConfig } from "../../../src/config.ts";
+import { createLogger } from "../../../src/logging/logger.ts";
+import { createTestUserWithKey, type TestUserWithKey } from "../../helpers/auth.ts";
+import { buildTextPdf } from "../../helpers/pdf-fixtures.ts";
+import { startTestApp, type TestApp } from "../../helpers/test-app.ts";
+import { buildDashboard, launchBrowser, SCREENSHOTS, type TestBrowser } from "./browser-support.ts";
+
+/**
+ * The dashboard and GraphiQL in real headless Chromium against a real server. The server the
+ * browser talks to is an API-only process (QUIRE_ROLE=api), so a batch uploaded before the
+ * worker process starts stays queued until the test cancels it: cancel and retry are tested
+ * without racing the pipeline. The worker (QUIRE_ROLE=worker, same database) starts after that.
+ */
+
+const WAIT = { timeout: 60_000 };
+
+/** An element's text with every run of whitespace (Monaco draws non-breaking spaces) as one space. */
+const textOf = async (page: TestBrowser["page"], selector: string): Promise<string> => (await page.locator(selector).innerText()).replace(/\s+/g, " ");
+
+describe("dashboard and GraphiQL in Chromium", () => {
+  let api: TestApp;
+  let worker: App | undefined;
+  let owner: TestUserWithKey;
+  let origin: string;
+  let b: TestBrowser;
+  const files: string[] = [];
+  let dir: string | undefined;
+
+  beforeAll(async () => {
+    await buildDashboard();
+    api = await startTestApp({ listen: true, env: { QUIRE_ROLE: "api", HOST: "127.0.0.1" } });
+    owner = await createTestUserWithKey(api.app.services().db.prisma);
+    const address = api.app.address()!;
+    origin = `http://127.0.0.1:${address.port}`;
+    b = await launchBrowser(origin);
+    dir = mkdtempSync(join(tmpdir(), "quire-browser-"));
+    for (const [name, pages] of [["alpha-report.pdf", 2], ["beta-study.pdf", 3], ["gamma-notes.pdf", 1], ["queued.pdf", 2]] as const) {
+      const path = join(dir, name);
+      writeFileSync(path, await buildTextPdf({ pages, references: 2 }));
+      files.push(path);
+    }
+    const notPdf = join(dir, "notes.pdf");
+    writeFileSync(notPdf, "just text, named like a PDF\n");
+    files.push(notPdf);
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await worker?.stop();
+    await api?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const startWorker = async (): Promise<void> => {
+    const config = loadConfig({ DATABASE_URL: api.database.url, PORT: "0", LOG_LEVEL: "silent", NODE_ENV: "test", QUIRE_ROLE: "worker", QUIRE_RENDER_WORKERS: "1" });
+    worker = buildApp(config, { logger: createLogger("silent") });
+    await worker.start({ listen: false });
+  };
+
+  it("serves GraphiQL from its own process: key prompt, a query over HTTP, a subscription over graphql-ws", async () => {
+    const { page } = b;
+    const sockets: string[] = [];
+    page.on("websocket", (socket) => sockets.push(socket.url()));
+    await page.goto(`${origin}/graphql`);
+    await page.fill("#key-input", owner.key);
+    await page.press("#key-input", "Enter");
+    await page.waitForSelector(".graphiql-container", WAIT);
+    // It opens with our example operation.
+    await expect.poll(() => textOf(page, ".graphiql-query-editor"), WAIT).toContain("RecentBatches");
+    await page.click(".graphiql-execute-button");
+    await expect.poll(() => textOf(page, ".graphiql-response"), WAIT).toContain('"batches": { "edges": [] }');
+    await b.screenshot("graphiql-query");
+
+    // ?query= opens a subscription; its first event arrives over graphql-ws with the same key.
+    await page.goto(`${origin}/graphql?query=${encodeURIComponent("subscription Live { health(intervalMs: 200) { status role } }")}`);
+    await page.waitForSelector(".graphiql-container", WAIT);
+    await expect.poll(() => textOf(page, ".graphiql-query-editor"), WAIT).toContain("subscription Live");
+    await page.click(".graphiql-execute-button");
+    await expect.poll(() => textOf(page, ".graphiql-response"), WAIT).toContain('"role": "api"');
+    expect(sockets.some((url) => url.startsWith(`ws://127.0.0.1:${new URL(origin).port}/graphql`))).toBe(true);
+    await page.click(".graphiql-execute-button"); // stop the subscription
+  });
+
+  it("signs in with an API key, and says clearly when the key is wrong", async () => {
+    const { page } = b;
+    await page.goto(`${origin}/`);
+    await page.evaluate(() => sessionStorage.clear());
+    await page.reload();
+    await page.fill("#api-key", "qk_not-a-real-key");
+    await page.click("button[type=submit]");
+    await expect.poll(() => page.locator("#sign-in-message").innerText(), WAIT).toContain("not accepted");
+    await b.screenshot("sign-in-wrong-key");
+    await page.fill("#api-key", owner.key);
+    await page.click("button[type=submit]");
+    await page.waitForSelector("#upload-title", WAIT);
+    expect(await page.isVisible("#nav")).toBe(true);
+  });
+
+  it("cancels a queued batch, then retries it to completion once a worker runs", async () => {
+    const { page } = b;
+    await page.setInputFiles("#files", files[3]!);
+    await page.waitForSelector("#file-list li", WAIT);
+    await page.click("form button[type=submit]");
+    await page.waitForSelector("#batch-status", WAIT);
+    await expect.poll(() => page.locator("#batch-status").innerText(), WAIT).toBe("QUEUED");
+    await page.click("#cancel-batch");
+    await expect.poll(() => page.locator("#batch-status").innerText(), WAIT).toBe("CANCELLED");
+    await expect.poll(() => page.locator("#documents tbody tr").getAttribute("data-status"), WAIT).toBe("CANCELLED");
+    await b.screenshot("batch-cancelled");
+
+    await startWorker();
+    await page.click("#retry-batch");
+    await expect.poll(() => page.locator("#batch-status").innerText(), WAIT).toBe("COMPLETED");
+    await expect.poll(() => page.locator("#documents tbody tr").getAttribute("data-status"), WAIT).toBe("COMPLETED");
+  });
+
+  it("uploads several PDFs through the file input and follows every row live to COMPLETED", async () => {
+    const { page } = b;
+    await page.goto(`${origin}/#/upload`);
+    await page.waitForSelector("#upload-title", WAIT);
+    await page.setInputFiles("#files", [files[0]!, files[1]!, files[2]!, files[4]!]);
+    // The text file named .pdf is refused before anything is sent.
+    await expect.poll(() => page.locator("#refusals").innerText(), WAIT).toContain("notes.pdf: not a PDF");
+    expect(await page.locator("#file-list li").count()).toBe(3);
+    await page.fill("#label", "papers");
+    await page.selectOption("#priority", "HIGH");
+    await page.click("form button[type=submit]");
+    await page.waitForSelector("#batch-status", WAIT);
+    // A marker on window proves the rows update without a reload.
+    await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
+    await expect.poll(() => page.locator("#documents tbody tr").count(), WAIT).toBe(3);
+    await expect
+      .poll(() => page.locator("#documents tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-status"))), WAIT)
+      .toEqual(["COMPLETED", "COMPLETED", "COMPLETED"]);
+    await expect.poll(() => page.locator("#batch-status").innerText(), WAIT).toBe("COMPLETED");
+    expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+    expect(await page.locator("#batch-totals").innerText()).toContain("3 of 3 completed");
+    await b.screenshot("dashboard-batch");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await b.screenshot("dashboard-batch-phone");
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it("opens a document and shows its rendered page thumbnails, summary and chunks", async () => {
+    const { page } = b;
+    await page.click("#documents tbody tr:nth-child(2) th a");
+    await page.waitForSelector("#thumbnails", WAIT);
+    await expect.poll(() => page.locator("#thumbnails img").count(), WAIT).toBe(3);
+    // Every thumbnail is a decoded PNG (fetched under the key, shown from a blob: URL).
+    await expect
+      .poll(() => page.locator("#thumbnails img").evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth > 0)), WAIT)
+      .toEqual([true, true, true]);
+    expect((await page.locator("#summary").innerText()).length).toBeGreaterThan(20);
+    await b.screenshot("document");
+  });
+
+  it("fills a form with generateBatchLive and shows every field with its source", async () => {
+    const { page } = b;
+    await page.goto(`${origin}/#/forms`);
+    await page.waitForSelector("#forms-title", WAIT);
+    await page.click("#run-fill");
+    await expect.poll(() => page.locator("#fill-summary").innerText(), WAIT).toContain("6 fields");
+    const sources = await page.locator("#fill-rows tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-source")));
+    expect(sources).toHaveLength(6);
+    for (const source of sources) expect(["EXTRACTED", "CACHED", "GENERATED"]).toContain(source);
+    expect(await page.locator("#fill-rows tr[data-field=email] td.value").innerText()).toBe("ada@example.org");
+    await b.screenshot("form-fill");
+  });
+
+  it("made no request to any other host and raised no script error", () => {
+    expect(b.external).toEqual([]);
+    expect(b.pageErrors).toEqual([]);
+    expect(SCREENSHOTS).toContain("test-results");
+  });
+});

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { layoutToMarkdown } from "../../../src/text/layout-to-markdown.ts";
+import type { TextItem } from "../../../src/text/text-item.ts";
+import { bodyLines, item, page } from "./text-items.ts";
+
+function column(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_v, i) => `${prefix} line ${String(i).padStart(2, "0")} of running text goes`);
+}
+
+/** Two columns of 10 pt text; the left one ends mid-sentence, the right one finishes it. */
+function twoColumns(extra: TextItem[], rightTop = 100): TextItem[] {
+  const left = column("left", 40);
+  left[39] = "and this sentence runs across the";
+  const right = column("right", 30);
+  right[0] = "gutter and ends in the right column.";
+  right[29] = "The page ends with a full stop.";
+  return [...bodyLines(left, 72, 100, { width: 220 }), ...bodyLines(right, 320, rightTop, { width: 220 }), ...extra];
+}
+
+const SENTENCE = "and this sentence runs across the gutter and ends in the right column.";
+
+function flat(markdown: string): string {
+  return markdown.replace(/\s+/g, " ");
+}
+
+describe("floats out of the running text", () => {
+  it("moves a footnote at the foot of the left column after the paragraph it interrupts", () => {
+    const footnote = item("1 An equal-contribution note set small.", 72, 600, { fontSize: 7 });
+    const markdown = layoutToMarkdown(page(twoColumns([footnote])), { bodyFontSize: 10 });
+    expect(flat(markdown)).toContain(SENTENCE);
+    expect(markdown.indexOf("1 An equal-contribution")).toBeGreaterThan(markdown.indexOf("ends in the right column."));
+  });
+
+  it("moves a figure caption and a table set in body size out from between the halves", () => {
+    const floats = [
+      item("Table 2: Results of the runs.", 320, 100, { width: 150 }),
+      item("run 1 0.35 0.72 0.61", 320, 112, { width: 150 }),
+      item("run 2 0.34 0.70 0.60", 320, 124, { width: 150 }),
+    ];
+    const markdown = layoutToMarkdown(page(twoColumns(floats, 150)), { bodyFontSize: 10 });
+    expect(flat(markdown)).toContain(SENTENCE);
+    expect(markdown.indexOf("Table 2: Results")).toBeGreaterThan(markdown.indexOf(SENTENCE.slice(-20)));
+  });
+
+  it("reads a paragraph continued from the previous page before a figure at the top of the page", () => {
+    const items = [
+      item("Figure 4: A caption for the figure on top.", 72, 60, { fontSize: 9 }),
+      ...bodyLines(["users to click on an inline citation to see", "the rest of the sentence here."], 72, 100),
+    ];
+    const markdown = layoutToMarkdown(page(items), { bodyFontSize: 10 });
+    expect(markdown.startsWith("users to click")).toBe(true);
+  });
+
+  it("leaves a finished paragraph and its following caption in place", () => {
+    const items = [
+      ...bodyLines(["A finished paragraph ends here."], 72, 100),
+      item("Figure 1: Caption below it.", 72, 130, { fontSize: 9 }),
+      ...bodyLines(["Another paragraph starts."], 72, 160),
+    ];
+    expect(layoutToMarkdown(page(items), { bodyFontSize: 10 }).split("\n\n")).toEqual([
+      "A finished paragraph ends here.",
+      "Figure 1: Caption below it.",
+      "Another paragraph starts.",
+    ]);
+  });
+});
+
+describe("column gutters", () => {
+  it("finds the gutters above and below a long full-width caption", () => {
+    const lines = (prefix: string, from: number) =>
+      Array.from({ length: 15 }, (_v, i) => `${prefix} line ${String(from + i).padStart(2, "0")} of the column.`);
+    const caption = Array.from({ length: 5 }, (_v, i) => `Figure 2 caption line ${i} `.padEnd(94, "x"));
+    const items = [
+      ...bodyLines(lines("left", 0), 72, 100, { width: 220 }),
+      ...bodyLines(lines("right", 0), 320, 100, { width: 220 }),
+      ...bodyLines(caption, 72, 300, { width: 470 }),
+      ...bodyLines(lines("left", 15), 72, 370, { width: 220 }),
+      ...bodyLines(lines("right", 15), 320, 370, { width: 220 }),
+    ];
+    const order = layoutToMarkdown(page(items), { bodyFontSize: 10 })
+      .split("\n")
+      .filter((line) => /line \d\d of the column/.test(line));
+    expect(order).toEqual([...lines("left", 0), ...lines("right", 0), ...lines("left", 15), ...lines("right", 15)]);
+  });
+
+  it("is not split further by a small-print table inside the right column", () => {
+    const table = Array.from({ length: 25 }, (_v, row) => [
+      item(`Row ${row}`, 320, 460 + row * 9, { fontSize: 7 }),
+      item(`${row}.25`, 400, 460 + row * 9, { fontSize: 7 }),
+      item(`${row}.75`, 470, 460 + row * 9, { fontSize: 7 }),
+    ]).flat();
+    const markdown = layoutToMarkdown(page(twoColumns(table)), { bodyFontSize: 10 });
+    const order = markdown.split("\n").filter((line) => /^(left|right) line/.test(line));
+    expect(order).toEqual([...column("left", 39), ...column("right", 29).slice(1)]);
+  });
+});

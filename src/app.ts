@@ -24,6 +24,7 @@ import { createWsSecurity } from "./http/security-ws.ts";
 import { shutdownSteps } from "./lifecycle/shutdown-steps.ts";
 import { createLogger, type Logger } from "./logging/logger.ts";
 import type { GraphQLContext, Viewer } from "./schema/context.ts";
+import { maskQuireError } from "./schema/error-mapping.ts";
 import { schema } from "./schema/index.ts";
 import type { Services } from "./services.ts";
 
@@ -101,7 +102,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     landingPage: false,
     healthCheckEndpoint: "/__yoga_health",
     logging: yogaLogger(logger),
-    maskedErrors: { isDev: false },
+    maskedErrors: { isDev: false, maskError: maskQuireError },
     // The whole documented upload limit; uploads stream to storage, other bodies stay under
     // 25 MB (streamingUploadsPlugin). CSRF, Armor limits, suggestions and introspection apply
     // to HTTP, SSE and graphql-ws alike (graphql-ws runs through yoga.getEnveloped).

@@ -41,6 +41,28 @@ export default tseslint.config(
     },
   },
   {
+    // Domain code throws the error classes of src/errors (or its own); src/schema/error-mapping.ts
+    // alone turns them into GraphQL errors. The files ignored below still build GraphQLErrors
+    // themselves (auth and upload refusals carry HTTP statuses; the subscriber overflow ends a
+    // stream) and are next to move.
+    files: ["src/**/*.ts"],
+    ignores: [
+      "src/schema/**",
+      "src/http/**",
+      "src/app.ts",
+      "src/auth/auth-errors.ts",
+      "src/events/event-errors.ts",
+      "src/uploads/upload-issues.ts",
+      "src/embeddings/embedding-job-service.ts",
+    ],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "graphql", message: "Throw a DomainError (src/errors/domain-errors.ts); src/schema/error-mapping.ts maps it." }] },
+      ],
+    },
+  },
+  {
     // The dashboard runs in the browser.
     files: ["web/src/**"],
     languageOptions: { globals: globals.browser },

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { GraphQLError } from "graphql";
 import type { PrismaClient } from "../db/prisma-client.ts";
+import { InvalidInputError, NotFoundError, QuotaExceededError } from "../errors/domain-errors.ts";
 import type { ErrorStrategy, Priority, Stage } from "../generated/prisma/enums.ts";
 import type { Logger } from "../logging/logger.ts";
 import { expandStages } from "../pipeline/stage-order.ts";
@@ -30,8 +30,8 @@ export interface BatchServiceDeps {
 const ACTIVE = ["QUEUED", "RUNNING"] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function notFound(what: string): GraphQLError {
-  return new GraphQLError(`${what} not found`, { extensions: { code: "NOT_FOUND" } });
+export function notFound(what: string): NotFoundError {
+  return new NotFoundError(what);
 }
 
 /**
@@ -63,16 +63,14 @@ export class BatchService {
     const { prisma, limits } = this.#deps;
     const renderDpi = options.renderDpi ?? 150;
     if (!Number.isInteger(renderDpi) || renderDpi < 36 || renderDpi > 600) {
-      throw new GraphQLError("renderDpi must be a whole number from 36 to 600.", { extensions: { code: "BAD_USER_INPUT" } });
+      throw new InvalidInputError("renderDpi must be a whole number from 36 to 600.");
     }
     if (options.label && options.label.length > 200) {
-      throw new GraphQLError("label is longer than 200 characters.", { extensions: { code: "BAD_USER_INPUT" } });
+      throw new InvalidInputError("label is longer than 200 characters.");
     }
     const active = await prisma.batchJob.count({ where: { userId, status: { in: [...ACTIVE] } } });
     if (active >= limits.maxConcurrentBatchesPerUser) {
-      throw new GraphQLError(`You already have ${active} batches running; the limit is ${limits.maxConcurrentBatchesPerUser}.`, {
-        extensions: { code: "QUOTA_EXCEEDED" },
-      });
+      throw new QuotaExceededError(`You already have ${active} batches running; the limit is ${limits.maxConcurrentBatchesPerUser}.`);
     }
 
     const documents = uploads.map((upload, index) => ({

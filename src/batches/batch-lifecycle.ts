@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../db/prisma-client.ts";
-import type { EventBus } from "../events/pubsub.ts";
+import type { BatchEventInput } from "../events/event-types.ts";
+import { publishBatchEvent, type EventBus } from "../events/pubsub.ts";
 import type { BatchStatus, DocumentStatus, Stage } from "../generated/prisma/enums.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { Db, StageQueue } from "../pipeline/stage-queue.ts";
@@ -245,8 +246,8 @@ export class BatchLifecycle {
     return moved;
   }
 
-  #publish(batchId: string, message: { kind: "DOCUMENT_FINISHED" | "BATCH_STATUS"; documentId?: string; status: string }): void {
-    this.#deps.events.publish("batch", batchId, { ...message, batchId, at: new Date().toISOString() });
+  #publish(batchId: string, event: BatchEventInput): void {
+    publishBatchEvent(this.#deps.events, batchId, event);
   }
 }
 

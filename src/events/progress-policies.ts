@@ -3,7 +3,6 @@ import type {
   EmbeddingProgressMessage,
   EventMessage,
   EventRoutingKey,
-  GenerationProgressMessage,
 } from "./event-types.ts";
 
 /**
@@ -31,16 +30,9 @@ function classifyEmbedding(message: EmbeddingProgressMessage): ProgressClass {
   return message.done ? { coalesce: false, supersedes: "all" } : { coalesce: true, key: message.jobId };
 }
 
-function classifyGeneration(message: GenerationProgressMessage): ProgressClass {
-  // Each finished field is its own fact; only the running summary is superseded by the next.
-  if (message.kind === "FIELD_FINISHED") return { coalesce: false, supersedes: "none" };
-  return message.done ? { coalesce: false, supersedes: "all" } : { coalesce: true, key: "summary" };
-}
-
 const policies: { [K in EventRoutingKey]: ProgressPolicy<EventMessage<K>> } = {
   batch: classifyBatch,
   embedding: classifyEmbedding,
-  generation: classifyGeneration,
 };
 
 /** The coalescing policy for a routing key of the event map. */

@@ -1,5 +1,6 @@
 import type { BatchLifecycle } from "../batches/batch-lifecycle.ts";
-import type { EventBus } from "../events/pubsub.ts";
+import type { BatchEventInput } from "../events/event-types.ts";
+import { publishBatchEvent, type EventBus } from "../events/pubsub.ts";
 import { createProgressThrottle } from "../events/progress-throttle.ts";
 import type { Stage } from "../generated/prisma/enums.ts";
 import { defineJob, type JobDefinition } from "../jobs/job-definition.ts";
@@ -165,7 +166,7 @@ export class PipelineService {
     };
   }
 
-  #publish(batchId: string, message: Omit<Parameters<EventBus["publish"]>[2], "batchId" | "at">): void {
-    this.#deps.events.publish("batch", batchId, { ...message, batchId, at: new Date().toISOString() } as never);
+  #publish(batchId: string, event: BatchEventInput): void {
+    publishBatchEvent(this.#deps.events, batchId, event);
   }
 }

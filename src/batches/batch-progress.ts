@@ -1,4 +1,3 @@
-import type { PrismaClient } from "../db/prisma-client.ts";
 import type { Stage } from "../generated/prisma/enums.ts";
 import { expandStages, PAGE_STAGES } from "../pipeline/stage-order.ts";
 
@@ -40,14 +39,4 @@ export function weightedProgress(documents: { sizeBytes: number; progress: numbe
     weights += weight;
   }
   return weights ? weighted / weights : 0;
-}
-
-export async function batchProgress(prisma: PrismaClient, batchId: string, batchStages: Stage[]): Promise<number> {
-  const documents = await prisma.documentJob.findMany({
-    where: { batchId },
-    select: { status: true, sizeBytes: true, checkpoints: { select: { stage: true, status: true, pagesDone: true, pagesTotal: true } } },
-  });
-  return weightedProgress(
-    documents.map((document) => ({ sizeBytes: document.sizeBytes, progress: documentProgress(document.status, batchStages, document.checkpoints) })),
-  );
 }

@@ -44,6 +44,17 @@ export interface EmbeddingProgressMessage {
   at: string;
 }
 
+/** Published on `promptBatch:<jobId>` whenever a prompt batch job's status or counts change. */
+export interface PromptBatchProgressMessage {
+  jobId: string;
+  status: string;
+  completed: number;
+  failed: number;
+  total: number;
+  done: boolean;
+  at: string;
+}
+
 /**
  * Routing key -> [id, message]. graphql-yoga's `createPubSub` joins key and id into the topic
  * (`batch:<batchId>`), which is what travels over PostgreSQL or Redis.
@@ -51,6 +62,7 @@ export interface EmbeddingProgressMessage {
 export type EventPublishArgs = {
   batch: [batchId: string, message: BatchProgressMessage];
   embedding: [jobId: string, message: EmbeddingProgressMessage];
+  promptBatch: [jobId: string, message: PromptBatchProgressMessage];
 };
 
 /** The routing keys of the event map: "batch" | "embedding". */

@@ -3,6 +3,7 @@ import type {
   EmbeddingProgressMessage,
   EventMessage,
   EventRoutingKey,
+  PromptBatchProgressMessage,
 } from "./event-types.ts";
 
 /**
@@ -30,9 +31,14 @@ function classifyEmbedding(message: EmbeddingProgressMessage): ProgressClass {
   return message.done ? { coalesce: false, supersedes: "all" } : { coalesce: true, key: message.jobId };
 }
 
+function classifyPromptBatch(message: PromptBatchProgressMessage): ProgressClass {
+  return message.done ? { coalesce: false, supersedes: "all" } : { coalesce: true, key: message.jobId };
+}
+
 const policies: { [K in EventRoutingKey]: ProgressPolicy<EventMessage<K>> } = {
   batch: classifyBatch,
   embedding: classifyEmbedding,
+  promptBatch: classifyPromptBatch,
 };
 
 /** The coalescing policy for a routing key of the event map. */

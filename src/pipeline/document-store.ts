@@ -1,5 +1,4 @@
 import type { PrismaClient } from "../db/prisma-client.ts";
-import { UploadStore } from "../uploads/upload-store.ts";
 import type { StageClaim } from "./checkpoint-store.ts";
 import { StaleAttemptError } from "./stale-attempt-error.ts";
 
@@ -15,16 +14,9 @@ function storable(text: string | null, maxLength: number): string | null {
  */
 export class DocumentStore {
   readonly #prisma: PrismaClient;
-  readonly #uploads: UploadStore;
 
   constructor(prisma: PrismaClient) {
     this.#prisma = prisma;
-    this.#uploads = new UploadStore(prisma);
-  }
-
-  /** The uploaded bytes. */
-  async content(documentId: string): Promise<Uint8Array> {
-    return this.#uploads.readDocument(documentId);
   }
 
   async title(documentId: string): Promise<string | null> {

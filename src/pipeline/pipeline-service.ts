@@ -10,6 +10,7 @@ import { STAGE_HANDLERS } from "./stage-handlers.ts";
 import type { PipelineDeps, StageContext, StageDocument } from "./stage-context.ts";
 import { expandStages } from "./stage-order.ts";
 import { STAGE_JOB_NAME, stagePayload, type StagePayload } from "./stage-queue.ts";
+import type { UploadStore } from "../uploads/upload-store.ts";
 import { StaleAttemptError } from "./stale-attempt-error.ts";
 
 export interface PipelineOptions {
@@ -23,6 +24,8 @@ export interface PipelineOptions {
 
 export interface PipelineServiceDeps extends PipelineDeps {
   lifecycle: BatchLifecycle;
+  /** Where each document's uploaded bytes are read from. */
+  uploads: Pick<UploadStore, "readDocument">;
   events: EventBus;
   logger: Logger;
   options: PipelineOptions;
@@ -148,7 +151,7 @@ export class PipelineService {
   }
 
   #stageContext(document: StageDocument, claim: StageContext["claim"], signal: AbortSignal): StageContext {
-    const { documents, checkpoints } = this.#deps;
+    const { checkpoints } = this.#deps;
     let bytes: Promise<Uint8Array> | undefined;
     return {
       deps: this.#deps,
@@ -156,7 +159,7 @@ export class PipelineService {
       document,
       signal,
       logger: this.#deps.logger.child({ documentId: document.id, stage: claim.stage }),
-      bytes: () => (bytes ??= documents.content(document.id)),
+      bytes: () => (bytes ??= this.#deps.uploads.readDocument(document.id)),
       reportPages: async (done, total) => {
         await checkpoints.setPages(claim, done, total);
         if (done === total || this.#throttle.tryAcquire(document.id)) {

@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
-import { maskError as yogaMaskError, type MaskError } from "graphql-yoga";
+import type { MaskError } from "graphql-yoga";
 import { DomainError } from "../errors/domain-errors.ts";
+import { maskUnexpectedError } from "../http/error-mask.ts";
 import { ProviderError } from "../providers/provider-types.ts";
 
 /**
@@ -21,7 +22,8 @@ export function expectedErrorExtensions(error: unknown): { message: string; exte
 
 /**
  * Yoga's `maskedErrors.maskError` (HTTP, SSE and graphql-ws alike): expected failures are shown
- * with their code, unexpected ones masked exactly as Yoga does by default.
+ * with their code; everything else goes to maskUnexpectedError (a database outage answers 503,
+ * the rest is masked as Yoga does by default).
  */
 export const maskQuireError: MaskError = (error, message, isDev) => {
   if (error instanceof GraphQLError) {
@@ -36,5 +38,5 @@ export const maskQuireError: MaskError = (error, message, isDev) => {
       });
     }
   }
-  return yogaMaskError(error, message, isDev);
+  return maskUnexpectedError(error, message, isDev);
 };

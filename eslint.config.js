@@ -28,6 +28,41 @@ export default tseslint.config(
     rules: { "no-restricted-properties": "off" },
   },
   {
+    // Stages write through the fenced stores (src/pipeline/*-store.ts), never through Prisma;
+    // citations-stage builds the fenced PaperStore (src/research) on it.
+    files: ["src/pipeline/stages/**"],
+    ignores: ["src/pipeline/stages/citations-stage.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "exit", message: "Only src/main.ts and scripts may exit the process." },
+        { object: "deps", property: "prisma", message: "Stages write through the fenced stores in src/pipeline, not Prisma." },
+      ],
+    },
+  },
+  {
+    // Domain code throws the error classes of src/errors (or its own); src/schema/error-mapping.ts
+    // alone turns them into GraphQL errors. The files ignored below still build GraphQLErrors
+    // themselves (auth and upload refusals carry HTTP statuses; the subscriber overflow ends a
+    // stream) and are next to move.
+    files: ["src/**/*.ts"],
+    ignores: [
+      "src/schema/**",
+      "src/http/**",
+      "src/app.ts",
+      "src/auth/auth-errors.ts",
+      "src/events/event-errors.ts",
+      "src/uploads/upload-issues.ts",
+      "src/embeddings/embedding-job-service.ts",
+    ],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "graphql", message: "Throw a DomainError (src/errors/domain-errors.ts); src/schema/error-mapping.ts maps it." }] },
+      ],
+    },
+  },
+  {
     // The dashboard runs in the browser.
     files: ["web/src/**"],
     languageOptions: { globals: globals.browser },

@@ -1,4 +1,5 @@
 import Bottleneck from "bottleneck";
+import { BatchLifecycle } from "./batches/batch-lifecycle.ts";
 import { BatchService } from "./batches/batch-service.ts";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
@@ -12,8 +13,10 @@ import type { Logger } from "./logging/logger.ts";
 import { RenderPool } from "./pdf/render-pool.ts";
 import { CheckpointStore } from "./pipeline/checkpoint-store.ts";
 import { ChunkStore } from "./pipeline/chunk-store.ts";
+import { DocumentStore } from "./pipeline/document-store.ts";
 import { PageStore } from "./pipeline/page-store.ts";
 import { PipelineService } from "./pipeline/pipeline-service.ts";
+import { StageQueue } from "./pipeline/stage-queue.ts";
 import { createModelGateway, type ModelGatewayService } from "./providers/model-gateway.ts";
 import { PrismaCallLedger } from "./providers/prisma-call-ledger.ts";
 import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
@@ -94,6 +97,12 @@ export async function startDomainServices(
     jobs: [],
     concurrency: limits.maxConcurrentDocuments,
   });
+  const lifecycle = new BatchLifecycle({
+    prisma,
+    events,
+    logger: logger.child({ component: "lifecycle" }),
+    stages: new StageQueue(prisma),
+  });
   const uploads = new UploadStore(prisma, database.url);
   const pipeline = new PipelineService({
     prisma,
@@ -101,12 +110,13 @@ export async function startDomainServices(
     checkpoints: new CheckpointStore(prisma),
     pages: new PageStore(prisma),
     chunks: new ChunkStore(prisma),
+    documents: new DocumentStore(prisma),
     renderPool,
     textWork,
     gateway,
     memoryBudget: new Bottleneck({ maxConcurrent: limits.memoryBudgetMb }),
     pageConcurrency: limits.pageConcurrency,
-    queue,
+    lifecycle,
     events,
     logger: logger.child({ component: "pipeline" }),
     options: {
@@ -132,6 +142,7 @@ export async function startDomainServices(
     logger: logger.child({ component: "reaper" }),
     role: config.role,
     workerIds: () => queue.workerIds(),
+    recoverOrphans: (graceMs) => lifecycle.recoverOrphans(graceMs),
     deadAfterMs: limits.workerDeadAfterMs,
   });
   await reaper.start();
@@ -141,9 +152,8 @@ export async function startDomainServices(
   if (swept > 0) logger.info({ swept }, "unlinked abandoned uploads");
   const batches = new BatchService({
     prisma,
+    lifecycle,
     uploads,
-    pipeline,
-    events,
     logger: logger.child({ component: "batches" }),
     limits: {
       maxFiles: config.maxFiles,

@@ -12,7 +12,6 @@ import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { HealthService } from "./health/health-service.ts";
 import { isDashboardRequest, serveDashboard } from "./http/dashboard-route.ts";
-import { maskUnexpectedError } from "./http/error-mask.ts";
 import { isEmbeddingDownloadRequest, serveEmbeddingDownload } from "./http/embedding-download-route.ts";
 import { isGraphExportRequest, serveGraphExport } from "./http/graph-export-route.ts";
 import { isGraphiqlAssetRequest, renderQuireGraphiQL, serveGraphiqlAsset } from "./http/graphiql-route.ts";
@@ -28,6 +27,7 @@ import { shutdownSteps } from "./lifecycle/shutdown-steps.ts";
 import { StartupError } from "./lifecycle/startup-error.ts";
 import { createLogger, type Logger } from "./logging/logger.ts";
 import type { GraphQLContext, Viewer } from "./schema/context.ts";
+import { maskQuireError } from "./schema/error-mapping.ts";
 import { schema } from "./schema/index.ts";
 import type { Services } from "./services.ts";
 
@@ -105,7 +105,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     landingPage: false,
     healthCheckEndpoint: "/__yoga_health",
     logging: yogaLogger(logger),
-    maskedErrors: { isDev: false, maskError: maskUnexpectedError },
+    maskedErrors: { isDev: false, maskError: maskQuireError },
     // Body limits live in streamingUploadsPlugin: the whole documented upload limit for uploads
     // (streamed to storage), 25 MB for other bodies. Yoga's own limit is off because it pipes
     // every body through a ponyfill TransformStream that reads ahead without backpressure: a

@@ -3,7 +3,7 @@ import type { PrismaClient } from "../db/prisma-client.ts";
 import type { Checkpoint, DocumentJob } from "../generated/prisma/client.ts";
 import type { Stage } from "../generated/prisma/enums.ts";
 import { STAGES } from "../pipeline/stage-order.ts";
-import { documentProgress } from "./batch-progress.ts";
+import { documentProgress, weightedProgress } from "./batch-progress.ts";
 
 /**
  * The reads behind BatchJob and DocumentJob fields, batched by id: whatever a request's list
@@ -68,18 +68,15 @@ export async function loadDocumentProgress(loaders: BatchReadLoaders, document: 
   return documentProgress(document.status, stages, checkpoints);
 }
 
-/** Batch progress weighted by pages (see batchProgress) through the loaders. */
+/** Batch progress weighted by document size (see weightedProgress) through the loaders. */
 export async function loadBatchProgress(loaders: BatchReadLoaders, batch: { id: string; stages: Stage[] }): Promise<number> {
   const documents = await loaders.documentsOfBatch.load(batch.id);
   const checkpoints = await loaders.checkpointsOfDocument.loadMany(documents.map((document) => document.id));
-  let weighted = 0;
-  let weights = 0;
-  for (const [index, document] of documents.entries()) {
-    const rows = checkpoints[index];
-    if (rows instanceof Error) throw rows;
-    const weight = Math.max(1, document.pageCount ?? 1);
-    weighted += weight * documentProgress(document.status, batch.stages, rows ?? []);
-    weights += weight;
-  }
-  return weights ? weighted / weights : 0;
+  return weightedProgress(
+    documents.map((document, index) => {
+      const rows = checkpoints[index];
+      if (rows instanceof Error) throw rows;
+      return { sizeBytes: document.sizeBytes, progress: documentProgress(document.status, batch.stages, rows ?? []) };
+    }),
+  );
 }

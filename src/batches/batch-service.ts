@@ -1,12 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { GraphQLError } from "graphql";
 import type { PrismaClient } from "../db/prisma-client.ts";
-import type { EventBus } from "../events/pubsub.ts";
+import { InvalidInputError, NotFoundError, QuotaExceededError } from "../errors/domain-errors.ts";
 import type { ErrorStrategy, Priority, Stage } from "../generated/prisma/enums.ts";
 import type { Logger } from "../logging/logger.ts";
-import { DocumentFinisher } from "../pipeline/document-finisher.ts";
-import type { PipelineService } from "../pipeline/pipeline-service.ts";
 import { expandStages } from "../pipeline/stage-order.ts";
+import type { BatchLifecycle } from "./batch-lifecycle.ts";
 import { plainText } from "../uploads/display-text.ts";
 import { UploadStore } from "../uploads/upload-store.ts";
 import { discardAll, stageBatchFiles, type BatchFile } from "./batch-ingest.ts";
@@ -23,9 +21,8 @@ export interface BatchOptions {
 
 export interface BatchServiceDeps {
   prisma: PrismaClient;
-  pipeline: PipelineService;
+  lifecycle: BatchLifecycle;
   uploads: UploadStore;
-  events: EventBus;
   logger: Logger;
   limits: { maxFiles: number; maxFileBytes: number; maxConcurrentBatchesPerUser: number };
 }
@@ -33,8 +30,8 @@ export interface BatchServiceDeps {
 const ACTIVE = ["QUEUED", "RUNNING"] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function notFound(what: string): GraphQLError {
-  return new GraphQLError(`${what} not found`, { extensions: { code: "NOT_FOUND" } });
+export function notFound(what: string): NotFoundError {
+  return new NotFoundError(what);
 }
 
 /**
@@ -43,11 +40,9 @@ export function notFound(what: string): GraphQLError {
  */
 export class BatchService {
   readonly #deps: BatchServiceDeps;
-  readonly #finisher: DocumentFinisher;
 
   constructor(deps: BatchServiceDeps) {
     this.#deps = deps;
-    this.#finisher = new DocumentFinisher({ ...deps, startDocument: (id) => deps.pipeline.startDocument(id) });
   }
 
   /**
@@ -68,16 +63,14 @@ export class BatchService {
     const { prisma, limits } = this.#deps;
     const renderDpi = options.renderDpi ?? 150;
     if (!Number.isInteger(renderDpi) || renderDpi < 36 || renderDpi > 600) {
-      throw new GraphQLError("renderDpi must be a whole number from 36 to 600.", { extensions: { code: "BAD_USER_INPUT" } });
+      throw new InvalidInputError("renderDpi must be a whole number from 36 to 600.");
     }
     if (options.label && options.label.length > 200) {
-      throw new GraphQLError("label is longer than 200 characters.", { extensions: { code: "BAD_USER_INPUT" } });
+      throw new InvalidInputError("label is longer than 200 characters.");
     }
     const active = await prisma.batchJob.count({ where: { userId, status: { in: [...ACTIVE] } } });
     if (active >= limits.maxConcurrentBatchesPerUser) {
-      throw new GraphQLError(`You already have ${active} batches running; the limit is ${limits.maxConcurrentBatchesPerUser}.`, {
-        extensions: { code: "QUOTA_EXCEEDED" },
-      });
+      throw new QuotaExceededError(`You already have ${active} batches running; the limit is ${limits.maxConcurrentBatchesPerUser}.`);
     }
 
     const documents = uploads.map((upload, index) => ({
@@ -120,11 +113,13 @@ export class BatchService {
       await tx.checkpoint.createMany({
         data: documents.flatMap((document) => stages.map((stage) => ({ documentId: document.id, stage }))),
       });
+      // The jobs commit with the rows: a crash can never leave documents without work queued.
+      await this.#deps.lifecycle.startBatch(
+        tx,
+        documents.map((document) => ({ id: document.id, dependsOn: dependsOn.get(document.id) ?? [] })),
+      );
     });
     for (const document of documents) document.upload.markAdopted();
-    for (const document of documents) {
-      if (!dependsOn.get(document.id)?.length) await this.#deps.pipeline.startDocument(document.id);
-    }
     this.#deps.logger.info({ batchId, userId, documents: documents.length }, "batch created");
     return this.getBatch(userId, batchId);
   }
@@ -148,39 +143,15 @@ export class BatchService {
 
   /** Queued documents never start; running ones see the cancel within a second and stop. */
   async cancelBatch(userId: string, batchId: string) {
-    const batch = await this.getBatch(userId, batchId);
-    if (!["QUEUED", "RUNNING"].includes(batch.status)) return batch;
-    await this.#finisher.cancelRemaining(batchId, { code: "CANCELLED", message: "The batch was cancelled." });
-    await this.#deps.prisma.batchJob.update({ where: { id: batchId }, data: { status: "CANCELLED", finishedAt: new Date() } });
-    this.#deps.events.publish("batch", batchId, { kind: "BATCH_STATUS", batchId, status: "CANCELLED", at: new Date().toISOString() });
+    await this.getBatch(userId, batchId);
+    await this.#deps.lifecycle.cancel(batchId);
     return this.getBatch(userId, batchId);
   }
 
   /** Re-runs FAILED and CANCELLED documents from their last completed checkpoint. */
   async retryBatch(userId: string, batchId: string) {
-    const { prisma, pipeline } = this.#deps;
     await this.getBatch(userId, batchId);
-    const retried = await prisma.documentJob.findMany({
-      where: { batchId, status: { in: ["FAILED", "CANCELLED"] } },
-      select: { id: true, dependsOn: true },
-    });
-    if (retried.length === 0) return this.getBatch(userId, batchId);
-    const ids = retried.map((document) => document.id);
-    await prisma.$transaction([
-      prisma.checkpoint.updateMany({
-        where: { documentId: { in: ids }, status: { in: ["FAILED", "CANCELLED", "RUNNING"] } },
-        data: { status: "PENDING" },
-      }),
-      prisma.documentJob.updateMany({
-        where: { id: { in: ids } },
-        data: { status: "QUEUED", errorCode: null, errorMessage: null, finishedAt: null },
-      }),
-      prisma.batchJob.update({ where: { id: batchId }, data: { status: "QUEUED", finishedAt: null } }),
-    ]);
-    for (const document of retried) {
-      const waiting = await prisma.documentJob.count({ where: { id: { in: document.dependsOn }, status: { not: "COMPLETED" } } });
-      if (waiting === 0) await pipeline.startDocument(document.id);
-    }
+    await this.#deps.lifecycle.retry(batchId);
     return this.getBatch(userId, batchId);
   }
 }

@@ -1,4 +1,4 @@
-import { GraphQLError } from "graphql";
+import { DomainError } from "../errors/domain-errors.ts";
 
 export interface DependencyInput {
   filename: string;
@@ -43,6 +43,6 @@ export function planDependencies(documents: { id: string; filename: string }[], 
   return edges;
 }
 
-function badDependencies(problems: string[]): GraphQLError {
-  return new GraphQLError(`Invalid dependencies: ${problems.join(" ")}`, { extensions: { code: "INVALID_DEPENDENCIES", problems } });
+function badDependencies(problems: string[]): DomainError {
+  return new DomainError("INVALID_DEPENDENCIES", `Invalid dependencies: ${problems.join(" ")}`, { problems });
 }

@@ -1,10 +1,12 @@
+import type { BatchStatus, CheckpointStatus, DocumentStatus, Stage } from "../generated/prisma/enums.ts";
+
 /**
  * The typed event map behind live progress. Messages stay small (ids and counters, far below
  * PostgreSQL's 8000-byte NOTIFY limit): an event says what moved, and a subscriber that needs
  * the full picture re-reads it from the database.
  *
- * `stage` and `status` are plain strings on purpose: the events layer must not depend on the
- * generated Prisma client; publishers pass the Prisma enum values (`Stage`, `BatchStatus`, ...).
+ * `stage` and `status` are the schema's own unions (type-only imports of the Prisma enums the
+ * GraphQL enums are built from), so publishers and the subscription agree without casts.
  */
 
 /** What happened to a batch or to one of its documents. */
@@ -21,10 +23,11 @@ export interface BatchProgressMessage {
   kind: BatchProgressKind;
   batchId: string;
   documentId?: string;
-  stage?: string;
+  stage?: Stage;
   pagesDone?: number;
   pagesTotal?: number;
-  status?: string;
+  /** A stage's status (STAGE_*), a document's (DOCUMENT_FINISHED) or the batch's (BATCH_STATUS). */
+  status?: CheckpointStatus | DocumentStatus | BatchStatus;
   /** ISO-8601 time at which the publisher observed the change. */
   at: string;
   /** Publisher's own counter, for clients that want to notice gaps. */
@@ -52,26 +55,6 @@ export interface PromptBatchProgressMessage {
   at: string;
 }
 
-/** Published on `generation:<runId>`: one field finished, or the run's running totals. */
-export type GenerationProgressMessage =
-  | {
-      kind: "FIELD_FINISHED";
-      runId: string;
-      fieldId: string;
-      documentId?: string;
-      status: "SUCCEEDED" | "FAILED";
-      at: string;
-    }
-  | {
-      kind: "RUN_SUMMARY";
-      runId: string;
-      fieldsDone: number;
-      fieldsFailed: number;
-      fieldsTotal: number;
-      done: boolean;
-      at: string;
-    };
-
 /**
  * Routing key -> [id, message]. graphql-yoga's `createPubSub` joins key and id into the topic
  * (`batch:<batchId>`), which is what travels over PostgreSQL or Redis.
@@ -79,11 +62,10 @@ export type GenerationProgressMessage =
 export type EventPublishArgs = {
   batch: [batchId: string, message: BatchProgressMessage];
   embedding: [jobId: string, message: EmbeddingProgressMessage];
-  generation: [runId: string, message: GenerationProgressMessage];
   promptBatch: [jobId: string, message: PromptBatchProgressMessage];
 };
 
-/** The routing keys of the event map: "batch" | "embedding" | "generation". */
+/** The routing keys of the event map: "batch" | "embedding". */
 export type EventRoutingKey = keyof EventPublishArgs;
 
 /** The message type carried under a routing key. */
@@ -93,3 +75,6 @@ export type EventMessage<K extends EventRoutingKey> = EventPublishArgs[K][1];
 export function eventTopic(routingKey: EventRoutingKey, id: string): string {
   return `${routingKey}:${id}`;
 }
+
+/** A batch event as a publisher gives it: the bus's helper adds `batchId` and `at`. */
+export type BatchEventInput = Omit<BatchProgressMessage, "batchId" | "at" | "seq">;

@@ -3,7 +3,6 @@ import type {
   EmbeddingProgressMessage,
   EventMessage,
   EventRoutingKey,
-  GenerationProgressMessage,
   PromptBatchProgressMessage,
 } from "./event-types.ts";
 
@@ -32,12 +31,6 @@ function classifyEmbedding(message: EmbeddingProgressMessage): ProgressClass {
   return message.done ? { coalesce: false, supersedes: "all" } : { coalesce: true, key: message.jobId };
 }
 
-function classifyGeneration(message: GenerationProgressMessage): ProgressClass {
-  // Each finished field is its own fact; only the running summary is superseded by the next.
-  if (message.kind === "FIELD_FINISHED") return { coalesce: false, supersedes: "none" };
-  return message.done ? { coalesce: false, supersedes: "all" } : { coalesce: true, key: "summary" };
-}
-
 function classifyPromptBatch(message: PromptBatchProgressMessage): ProgressClass {
   return message.done ? { coalesce: false, supersedes: "all" } : { coalesce: true, key: message.jobId };
 }
@@ -45,7 +38,6 @@ function classifyPromptBatch(message: PromptBatchProgressMessage): ProgressClass
 const policies: { [K in EventRoutingKey]: ProgressPolicy<EventMessage<K>> } = {
   batch: classifyBatch,
   embedding: classifyEmbedding,
-  generation: classifyGeneration,
   promptBatch: classifyPromptBatch,
 };
 

@@ -2,7 +2,7 @@ import { createPubSub, type PubSubEventTarget } from "graphql-yoga";
 import type pg from "pg";
 import { createCoalescingSubscription, type CoalescingSubscription } from "./coalescing-subscription.ts";
 import { silentEventLogger, type EventBusLogger } from "./event-logger.ts";
-import { eventTopic, type EventMessage, type EventPublishArgs, type EventRoutingKey } from "./event-types.ts";
+import { eventTopic, type BatchEventInput, type EventMessage, type EventPublishArgs, type EventRoutingKey } from "./event-types.ts";
 import { createLocalEventTarget, type BusEventTarget } from "./local-event-target.ts";
 import { createPgEventTarget } from "./pg-event-target.ts";
 import { progressPolicyFor } from "./progress-policies.ts";
@@ -120,4 +120,12 @@ export async function createEventBus(options: CreateEventBusOptions): Promise<Ev
       await target.close();
     },
   };
+}
+
+/**
+ * Publishes one change of a batch (the only way the pipeline and the batch lifecycle publish):
+ * stamps the batch id and the time the publisher observed the change.
+ */
+export function publishBatchEvent(bus: EventBus, batchId: string, event: BatchEventInput): void {
+  bus.publish("batch", batchId, { ...event, batchId, at: new Date().toISOString() });
 }

@@ -9,6 +9,11 @@ export interface WorkerReaperOptions {
   role: string;
   /** graphile-worker ids this process currently runs. */
   workerIds: () => string[];
+  /**
+   * Moves on open work that no job will move on (see BatchLifecycle.recoverOrphans), given how
+   * long work must sit untouched to count; run at start and after every sweep.
+   */
+  recoverOrphans?: (graceMs: number) => Promise<unknown>;
   heartbeatMs?: number;
   /** A process silent for this long is dead; its jobs are unlocked. */
   deadAfterMs?: number;
@@ -18,11 +23,12 @@ export interface WorkerReaperOptions {
  * graphile-worker never notices a worker that died (kill -9, lost machine): its jobs stay
  * locked for four hours. Every process heartbeats with the ids of its workers; every process
  * also sweeps for jobs locked by ids that no live process claims and force-unlocks them, so
- * another worker picks them up well within a minute.
+ * another worker picks them up well within a minute. Only graphile-worker's public interface
+ * is used: the `jobs` view and `force_unlock_workers`.
  */
 export class WorkerReaper {
   readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  readonly #options: Required<WorkerReaperOptions>;
+  readonly #options: Required<Omit<WorkerReaperOptions, "recoverOrphans">> & Pick<WorkerReaperOptions, "recoverOrphans">;
   #timer: NodeJS.Timeout | undefined;
   #beating: Promise<void> | undefined;
 
@@ -37,9 +43,11 @@ export class WorkerReaper {
 
   async start(): Promise<void> {
     await this.#beat();
+    await this.#options.recoverOrphans?.(this.#options.deadAfterMs);
     this.#timer = setInterval(() => {
       this.#beating ??= this.#beat()
         .then(() => this.sweep())
+        .then(() => this.#options.recoverOrphans?.(this.#options.deadAfterMs))
         .then(() => undefined)
         .catch((error: unknown) => this.#options.logger.warn({ err: error }, "worker heartbeat failed"))
         .finally(() => (this.#beating = undefined));
@@ -62,7 +70,7 @@ export class WorkerReaper {
     const { prisma, deadAfterMs, logger } = this.#options;
     const rows = await prisma.$queryRaw<{ locked_by: string }[]>`
       SELECT DISTINCT j.locked_by
-        FROM graphile_worker._private_jobs j
+        FROM graphile_worker.jobs j
        WHERE j.locked_by IS NOT NULL
          AND j.locked_at < now() - make_interval(secs => ${deadAfterMs / 1000})
          AND NOT EXISTS (

@@ -72,6 +72,11 @@ export class CheckpointStore {
     if (rows.length === 0) throw new StaleAttemptError(claim.documentId, claim.stage, claim.attempt);
   }
 
+  async isCompleted(documentId: string, stage: Stage): Promise<boolean> {
+    const row = await this.#prisma.checkpoint.findUnique({ where: { documentId_stage: { documentId, stage } }, select: { status: true } });
+    return row?.status === "COMPLETED";
+  }
+
   async output<T>(documentId: string, stage: Stage): Promise<T | undefined> {
     const row = await this.#prisma.checkpoint.findUnique({
       where: { documentId_stage: { documentId, stage } },

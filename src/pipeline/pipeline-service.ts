@@ -1,15 +1,15 @@
-import { z } from "zod";
-import type { EventBus } from "../events/pubsub.ts";
+import type { BatchLifecycle } from "../batches/batch-lifecycle.ts";
+import type { BatchEventInput } from "../events/event-types.ts";
+import { publishBatchEvent, type EventBus } from "../events/pubsub.ts";
 import { createProgressThrottle } from "../events/progress-throttle.ts";
 import type { Stage } from "../generated/prisma/enums.ts";
 import { defineJob, type JobDefinition } from "../jobs/job-definition.ts";
-import type { JobQueue } from "../jobs/job-queue.ts";
 import type { Logger } from "../logging/logger.ts";
-import { DocumentFinisher } from "./document-finisher.ts";
 import { backoffDelayMs, classifyFailure } from "./failure-classification.ts";
 import { STAGE_HANDLERS } from "./stage-handlers.ts";
 import type { PipelineDeps, StageContext, StageDocument } from "./stage-context.ts";
-import { expandStages, STAGES } from "./stage-order.ts";
+import { expandStages } from "./stage-order.ts";
+import { STAGE_JOB_NAME, stagePayload, type StagePayload } from "./stage-queue.ts";
 import type { UploadStore } from "../uploads/upload-store.ts";
 import { StaleAttemptError } from "./stale-attempt-error.ts";
 
@@ -23,70 +23,37 @@ export interface PipelineOptions {
 }
 
 export interface PipelineServiceDeps extends PipelineDeps {
+  lifecycle: BatchLifecycle;
   /** Where each document's uploaded bytes are read from. */
   uploads: Pick<UploadStore, "readDocument">;
-  queue: JobQueue;
   events: EventBus;
   logger: Logger;
   options: PipelineOptions;
 }
 
-const stagePayload = z.object({ documentId: z.uuid(), stage: z.enum(STAGES as [Stage, ...Stage[]]) });
-type StagePayload = z.infer<typeof stagePayload>;
-
-const PRIORITY_BASE = { CRITICAL: 0, HIGH: 1000, NORMAL: 2000, LOW: 3000 } as const;
-
 /**
  * Runs documents through their stages, one queued job per (document, stage). Each run
  * claims its checkpoint (bumping the attempt that fences every write), works under an abort
- * signal that fires on cancel or shutdown, commits, and enqueues the next stage.
+ * signal that fires on cancel or shutdown, commits, and hands the document to the batch
+ * lifecycle, which queues the next stage or finishes it.
  */
 export class PipelineService {
   readonly #deps: PipelineServiceDeps;
-  readonly #finisher: DocumentFinisher;
   readonly #throttle = createProgressThrottle(100);
   readonly job: JobDefinition<StagePayload>;
 
   constructor(deps: PipelineServiceDeps) {
     this.#deps = deps;
-    this.#finisher = new DocumentFinisher({ ...deps, startDocument: (id) => this.startDocument(id) });
     this.job = defineJob({
-      name: "pipeline.stage",
+      name: STAGE_JOB_NAME,
       payload: stagePayload,
       run: (payload, context) => this.runStage(payload, context.signal),
     });
   }
 
-  /** Enqueues the first stage still to do for a document (used at upload, retry, dependency release). */
-  async startDocument(documentId: string): Promise<void> {
-    const document = await this.#deps.prisma.documentJob.findUnique({
-      where: { id: documentId },
-      include: { batch: { select: { stages: true } }, checkpoints: { select: { stage: true, status: true } } },
-    });
-    if (!document) return;
-    const done = new Set(document.checkpoints.filter((c) => c.status === "COMPLETED").map((c) => c.stage));
-    const next = expandStages(document.batch.stages).find((stage) => !done.has(stage));
-    if (next) await this.#enqueue(documentId, next);
-    else await this.#finisher.finish(documentId, "COMPLETED");
-  }
-
-  async #enqueue(documentId: string, stage: Stage, runAt?: Date): Promise<void> {
-    const document = await this.#deps.prisma.documentJob.findUniqueOrThrow({
-      where: { id: documentId },
-      select: { pageCount: true, sizeBytes: true, batch: { select: { priority: true } } },
-    });
-    // Priority first, then smaller documents first (pages when known, else size).
-    const size = document.pageCount ?? Math.ceil(document.sizeBytes / 100_000);
-    await this.#deps.queue.enqueue(this.job, { documentId, stage }, {
-      priority: PRIORITY_BASE[document.batch.priority] + Math.min(999, size),
-      jobKey: `stage:${documentId}:${stage}`,
-      runAt,
-    });
-  }
-
   /** One run of one stage (the job handler). */
   async runStage({ documentId, stage }: StagePayload, shutdown: AbortSignal): Promise<void> {
-    const { prisma, checkpoints, logger } = this.#deps;
+    const { prisma, checkpoints, lifecycle, logger } = this.#deps;
     const row = await prisma.documentJob.findUnique({
       where: { id: documentId },
       include: { batch: { select: { stages: true, renderDpi: true, status: true } } },
@@ -97,18 +64,14 @@ export class PipelineService {
     const claim = await checkpoints.claim(documentId, stage);
     if (!claim) {
       // Already completed (a duplicate delivery): make sure the document moves on.
-      const next = plan[plan.indexOf(stage) + 1];
-      if (next) await this.#enqueue(documentId, next);
-      else await this.#finisher.finish(documentId, "COMPLETED");
+      if (await checkpoints.isCompleted(documentId, stage)) await lifecycle.advance(documentId);
       return;
     }
-
-    const now = new Date();
-    await prisma.documentJob.update({
-      where: { id: documentId },
-      data: { status: "RUNNING", currentStage: stage, startedAt: row.startedAt ?? now },
-    });
-    await prisma.batchJob.updateMany({ where: { id: row.batchId, status: "QUEUED" }, data: { status: "RUNNING", startedAt: now } });
+    if (!(await lifecycle.markRunning(documentId, row.batchId, stage))) {
+      // Cancelled (or failed) between the read above and the claim: give the stage back.
+      await checkpoints.fail(claim, { code: "CANCELLED", message: "The document is no longer open.", retrying: true, durationMs: 0 });
+      return;
+    }
     this.#publish(row.batchId, { kind: "STAGE_STARTED", documentId, stage, status: "RUNNING" });
 
     const document: StageDocument = {
@@ -138,9 +101,7 @@ export class PipelineService {
       const result = await STAGE_HANDLERS[stage](context);
       await checkpoints.complete(claim, { ...result, durationMs: performance.now() - started });
       this.#publish(row.batchId, { kind: "STAGE_COMPLETED", documentId, stage, status: "COMPLETED" });
-      const next = plan[plan.indexOf(stage) + 1];
-      if (next) await this.#enqueue(documentId, next);
-      else await this.#finisher.finish(documentId, "COMPLETED");
+      await lifecycle.advance(documentId);
     } catch (error) {
       await this.#handleFailure(document, claim, stage, error, abort.signal, shutdown, performance.now() - started);
     } finally {
@@ -160,7 +121,7 @@ export class PipelineService {
     shutdown: AbortSignal,
     durationMs: number,
   ): Promise<void> {
-    const { checkpoints, logger, options } = this.#deps;
+    const { checkpoints, lifecycle, logger, options } = this.#deps;
     if (error instanceof StaleAttemptError) {
       logger.warn({ documentId: document.id, stage, attempt: claim.attempt }, "discarded the result of a superseded attempt");
       return;
@@ -169,7 +130,7 @@ export class PipelineService {
       // Cancelled or shutting down: keep the stage claimable so retry/another worker resumes it.
       const cancelled = !shutdown.aborted;
       await checkpoints.fail(claim, { code: cancelled ? "CANCELLED" : "INTERRUPTED", message: String((signal.reason as Error)?.message ?? "aborted"), retrying: true, durationMs });
-      if (!cancelled) await this.#enqueue(document.id, stage);
+      if (!cancelled) await lifecycle.requeue(document.id, stage);
       return;
     }
     const failure = classifyFailure(error);
@@ -182,11 +143,11 @@ export class PipelineService {
     if (!recorded) return;
     if (retrying) {
       const delay = backoffDelayMs(claim.attempt, options.backoffBaseMs, options.backoffMaxMs);
-      await this.#enqueue(document.id, stage, new Date(Date.now() + delay));
+      await lifecycle.requeue(document.id, stage, new Date(Date.now() + delay));
       return;
     }
     this.#publish(document.batchId, { kind: "STAGE_FAILED", documentId: document.id, stage, status: "FAILED" });
-    await this.#finisher.finish(document.id, "FAILED", { code: failure.code, message: failure.message });
+    await lifecycle.finishDocument(document.id, "FAILED", { code: failure.code, message: failure.message });
   }
 
   #stageContext(document: StageDocument, claim: StageContext["claim"], signal: AbortSignal): StageContext {
@@ -198,8 +159,7 @@ export class PipelineService {
       document,
       signal,
       logger: this.#deps.logger.child({ documentId: document.id, stage: claim.stage }),
-      bytes: () =>
-(bytes ??= this.#deps.uploads.readDocument(document.id)),
+      bytes: () => (bytes ??= this.#deps.uploads.readDocument(document.id)),
       reportPages: async (done, total) => {
         await checkpoints.setPages(claim, done, total);
         if (done === total || this.#throttle.tryAcquire(document.id)) {
@@ -209,7 +169,7 @@ export class PipelineService {
     };
   }
 
-  #publish(batchId: string, message: Omit<Parameters<EventBus["publish"]>[2], "batchId" | "at">): void {
-    this.#deps.events.publish("batch", batchId, { ...message, batchId, at: new Date().toISOString() } as never);
+  #publish(batchId: string, event: BatchEventInput): void {
+    publishBatchEvent(this.#deps.events, batchId, event);
   }
 }

@@ -6,14 +6,21 @@ import type { ModelGateway } from "../providers/provider-types.ts";
 import type { TextWork } from "../text-work/text-work-pool.ts";
 import type { CheckpointStore, StageClaim } from "./checkpoint-store.ts";
 import type { ChunkStore } from "./chunk-store.ts";
+import type { DocumentStore } from "./document-store.ts";
 import type { PageStore } from "./page-store.ts";
 
 /** What the pipeline's stages are built from; one set per process. */
 export interface PipelineDeps {
+  /**
+   * For the pipeline service's own reads. Stages write through the stores below, each write
+   * fenced by the claim (a lint rule keeps `deps.prisma` out of stage files; citations-stage,
+   * whose writes go through the fenced PaperStore it builds on it, is the one exception).
+   */
   prisma: PrismaClient;
   checkpoints: CheckpointStore;
   pages: PageStore;
   chunks: ChunkStore;
+  documents: DocumentStore;
   renderPool: RenderPool;
   /** CPU-heavy text work (layout, cleaning, summaries, chunking), off the event loop. */
   textWork: TextWork;

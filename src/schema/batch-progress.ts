@@ -20,7 +20,7 @@ const BatchProgressEvent = builder.objectRef<ProgressMessage>("BatchProgressEven
   fields: (t) => ({
     kind: t.field({ type: ProgressKind, resolve: (event) => event.kind }),
     at: t.field({ type: "DateTime", resolve: (event) => new Date(event.at) }),
-    stage: t.field({ type: StageEnum, nullable: true, resolve: (event) => (event.stage as never) ?? null }),
+    stage: t.field({ type: StageEnum, nullable: true, resolve: (event) => event.stage ?? null }),
     pagesDone: t.int({ nullable: true, resolve: (event) => event.pagesDone ?? null }),
     pagesTotal: t.int({ nullable: true, resolve: (event) => event.pagesTotal ?? null }),
     // Re-read per event and per viewer by batchEvents, which checks ownership on every event.

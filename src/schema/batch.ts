@@ -14,7 +14,7 @@ export const BatchJobRef = builder.objectRef<BatchJob>("BatchJob").implement({
     errorStrategy: t.field({ type: ErrorStrategyEnum, resolve: (batch) => batch.errorStrategy }),
     priority: t.field({ type: PriorityEnum, resolve: (batch) => batch.priority }),
     progress: t.float({
-      description: "0..1, weighted by pages.",
+      description: "0..1, each document weighted by its size (known from the upload on, so progress never goes backwards until a retry).",
       resolve: (batch, _args, context) => loadBatchProgress(context.loaders(), batch),
     }),
     documentCount: t.int({ resolve: async (batch, _args, context) => (await documentCounts(context.loaders(), batch.id)).total }),

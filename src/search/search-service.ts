@@ -1,5 +1,5 @@
-import { GraphQLError } from "graphql";
 import type { PrismaClient } from "../db/prisma-client.ts";
+import { InvalidInputError } from "../errors/domain-errors.ts";
 import type { ModelGateway } from "../providers/provider-types.ts";
 
 export interface SearchHit {
@@ -16,7 +16,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Top-k chunks of the caller's processed documents by embedding similarity. Vectors are unit
- * length, so the dot product PostgreSQL computes is the cosine similarity.
+ * length, so the dot product PostgreSQL computes is the cosine similarity. A provider that
+ * cannot embed the query throws its ProviderError (PROVIDER_* code), which the schema shows.
  */
 export async function searchChunks(
   deps: { prisma: PrismaClient; gateway: ModelGateway },
@@ -24,10 +25,10 @@ export async function searchChunks(
   input: { query: string; batchId?: string | null; k: number },
 ): Promise<SearchHit[]> {
   const query = input.query.trim();
-  if (!query) throw new GraphQLError("query must not be empty.", { extensions: { code: "BAD_USER_INPUT" } });
-  if (query.length > 4000) throw new GraphQLError("query is longer than 4000 characters.", { extensions: { code: "BAD_USER_INPUT" } });
+  if (!query) throw new InvalidInputError("query must not be empty.");
+  if (query.length > 4000) throw new InvalidInputError("query is longer than 4000 characters.");
   if (!Number.isInteger(input.k) || input.k < 1 || input.k > 100) {
-    throw new GraphQLError("k must be a whole number from 1 to 100.", { extensions: { code: "BAD_USER_INPUT" } });
+    throw new InvalidInputError("k must be a whole number from 1 to 100.");
   }
   if (input.batchId && !UUID.test(input.batchId)) return [];
   const { vectors } = await deps.gateway.embed({ purpose: "search.query", userId, inputs: [query] });

@@ -14,6 +14,6 @@ export const cleanStage: StageHandler = async (context) => {
     pages.map((page, index) => ({ number: page.number, text: cleaned[index] ?? "" })),
   );
   await context.reportPages(pages.length, pages.length);
-  if (guessed) await deps.prisma.documentJob.update({ where: { id: document.id }, data: { title: guessed.slice(0, 500) } });
+  if (guessed) await deps.documents.saveTitle(claim, guessed);
   return { output: { pages: pages.length, title: guessed ?? null } };
 };

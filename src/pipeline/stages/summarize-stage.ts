@@ -6,7 +6,7 @@ const SYSTEM =
 
 /** Extractive summary locally; with a real provider the model summarises the cleaned text. */
 export const summarizeStage: StageHandler = async (context) => {
-  const { deps, document } = context;
+  const { deps, document, claim } = context;
   const pages = (await deps.pages.column(document.id, "cleaned")).map((page) => page.value);
   const local = await deps.textWork.run("summarizeExtractive", [pages, { maxSentences: 5, maxTokens: 400 }], { signal: context.signal });
   let summary = local.text;
@@ -33,6 +33,6 @@ export const summarizeStage: StageHandler = async (context) => {
     if (answer) summary = answer;
     else warnings.push("model returned an empty summary twice; kept the extractive one");
   }
-  await deps.prisma.documentJob.update({ where: { id: document.id }, data: { summary } });
+  await deps.documents.saveSummary(claim, summary);
   return { output: { sentences: local.sentences.length, tokens: local.tokenCount }, warnings };
 };

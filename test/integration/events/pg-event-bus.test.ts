@@ -62,14 +62,14 @@ describe("postgres LISTEN/NOTIFY transport, specifics", () => {
     const bus = await openBus();
     const batchId = randomUUID();
     const subscription = bus.subscribe("batch", batchId);
-    const oversized = { ...batchFinished(batchId), status: "x".repeat(8_000) };
+    const oversized = { ...batchFinished(batchId), documentId: "x".repeat(8_000) };
     expect(() => bus.publish("batch", batchId, oversized)).toThrow(EventPayloadTooLargeError);
     expect(() => bus.publish("batch", batchId, oversized)).toThrow(/at most 7999/);
     // The largest message the bus accepts must also be one PostgreSQL accepts (no off-by-one).
     let length = 8_000;
     for (;;) {
       try {
-        bus.publish("batch", batchId, { ...batchFinished(batchId), status: "x".repeat(length) });
+        bus.publish("batch", batchId, { ...batchFinished(batchId), documentId: "x".repeat(length) });
         break;
       } catch (error) {
         expect(error).toBeInstanceOf(EventPayloadTooLargeError);
@@ -78,7 +78,7 @@ describe("postgres LISTEN/NOTIFY transport, specifics", () => {
     }
     expect(length).toBeGreaterThan(7_700);
     const [received] = await readUntil(subscription, isBatchFinished);
-    expect(received?.status).toHaveLength(length);
+    expect(received?.documentId).toHaveLength(length);
   });
 
   it("re-establishes LISTEN with backoff after its connection is killed, and logs it", async () => {

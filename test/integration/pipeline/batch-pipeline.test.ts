@@ -110,6 +110,8 @@ describe("document batches through the pipeline", () => {
     expect(broken.status).toBe("FAILED");
     expect(broken.error?.code).toBe("PDF_CORRUPT");
     expect(broken.stages.find((s) => s.stage === "VALIDATE")).toMatchObject({ status: "FAILED", attempts: 1 });
+    // The stages it never reached read SKIPPED, not PENDING.
+    expect(new Set(broken.stages.filter((s) => s.stage !== "VALIDATE").map((s) => `${s.status}:${s.attempts}`))).toEqual(new Set(["SKIPPED:0"]));
     expect(batch.documents.find((d) => d.filename === "good.pdf")!.status).toBe("COMPLETED");
   });
 

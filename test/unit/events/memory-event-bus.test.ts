@@ -9,7 +9,7 @@ import {
 } from "graphql";
 import { describe, expect, it } from "vitest";
 import type { BatchProgressMessage } from "../../../src/events/event-types.ts";
-import { createEventBus, type EventBus } from "../../../src/events/pubsub.ts";
+import { createEventBus, publishBatchEvent, type EventBus } from "../../../src/events/pubsub.ts";
 
 const at = new Date(0).toISOString();
 
@@ -29,9 +29,9 @@ describe("createEventBus (memory transport)", () => {
 
   it("listens from subscribe(), before the first next()", async () => {
     const bus = await createEventBus({ transport: { kind: "memory" } });
-    const subscription = bus.subscribe("generation", "r1");
-    bus.publish("generation", "r1", { kind: "FIELD_FINISHED", runId: "r1", fieldId: "f1", status: "SUCCEEDED", at });
-    expect((await subscription.next()).value).toMatchObject({ fieldId: "f1" });
+    const subscription = bus.subscribe("embedding", "j1");
+    bus.publish("embedding", "j1", { jobId: "j1", processed: 1, failed: 0, done: false, at });
+    expect((await subscription.next()).value).toMatchObject({ jobId: "j1", processed: 1 });
     await bus.close();
   });
 
@@ -110,6 +110,19 @@ describe("createEventBus (memory transport)", () => {
     expect((await stream.next()).value).toEqual({ data: { batchProgress: { kind: "BATCH_STATUS", status: "COMPLETED" } } });
     await stream.return(undefined);
     expect(bus.subscriberCount).toBe(0);
+    await bus.close();
+  });
+
+  it("publishes batch events through one typed helper: the schema's stage and status unions, stamped with batch and time", async () => {
+    const bus = await createEventBus({ transport: { kind: "memory" } });
+    const subscription = bus.subscribe("batch", "b1");
+    publishBatchEvent(bus, "b1", { kind: "STAGE_STARTED", documentId: "d1", stage: "RENDER", status: "RUNNING" });
+    // @ts-expect-error a stage the schema does not have is a compile error, not a runtime surprise
+    const wrong: Parameters<typeof publishBatchEvent>[2] = { kind: "STAGE_STARTED", stage: "RENDERING" };
+    void wrong;
+    const received = (await subscription.next()).value as BatchProgressMessage;
+    expect(received).toMatchObject({ kind: "STAGE_STARTED", batchId: "b1", documentId: "d1", stage: "RENDER", status: "RUNNING" });
+    expect(Number.isNaN(Date.parse(received.at))).toBe(false);
     await bus.close();
   });
 });

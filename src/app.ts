@@ -12,7 +12,9 @@ import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { HealthService } from "./health/health-service.ts";
 import { isDashboardRequest, serveDashboard } from "./http/dashboard-route.ts";
+import { maskUnexpectedError } from "./http/error-mask.ts";
 import { isEmbeddingDownloadRequest, serveEmbeddingDownload } from "./http/embedding-download-route.ts";
+import { isGraphExportRequest, serveGraphExport } from "./http/graph-export-route.ts";
 import { isGraphiqlAssetRequest, renderQuireGraphiQL, serveGraphiqlAsset } from "./http/graphiql-route.ts";
 import { attachGraphqlWs } from "./http/graphql-ws-server.ts";
 import { isPageImageRequest, servePageImage } from "./http/page-image-route.ts";
@@ -23,6 +25,7 @@ import { maxRequestBodyBytes, streamingUploadsPlugin } from "./http/security-mul
 import { graphqlHardeningPlugins } from "./http/security-plugins.ts";
 import { createWsSecurity } from "./http/security-ws.ts";
 import { shutdownSteps } from "./lifecycle/shutdown-steps.ts";
+import { StartupError } from "./lifecycle/startup-error.ts";
 import { createLogger, type Logger } from "./logging/logger.ts";
 import type { GraphQLContext, Viewer } from "./schema/context.ts";
 import { schema } from "./schema/index.ts";
@@ -102,7 +105,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     landingPage: false,
     healthCheckEndpoint: "/__yoga_health",
     logging: yogaLogger(logger),
-    maskedErrors: { isDev: false },
+    maskedErrors: { isDev: false, maskError: maskUnexpectedError },
     // Body limits live in streamingUploadsPlugin: the whole documented upload limit for uploads
     // (streamed to storage), 25 MB for other bodies. Yoga's own limit is off because it pipes
     // every body through a ponyfill TransformStream that reads ahead without backpressure: a
@@ -163,6 +166,13 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       });
       return;
     }
+    if (isGraphExportRequest(req)) {
+      serveGraphExport(req, res, services).catch((error: unknown) => {
+        logger.error({ err: error }, "graph export failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
     if (isDashboardRequest(req)) {
       serveDashboard(req, res, config).catch((error: unknown) => {
         logger.error({ err: error }, "dashboard request failed");
@@ -202,6 +212,22 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       if (listen) {
         // Listen first so /health can answer 503 while the database starts.
         server = createServer(handle);
+        // Listen before attaching graphql-ws: a WebSocketServer re-emits the HTTP server's
+        // listen error as its own ("internal error" and a stack) instead of one clear line.
+        await new Promise<void>((resolve, reject) => {
+          server!.once("error", (error: NodeJS.ErrnoException) => {
+            server = undefined;
+            reject(
+              error.code === "EADDRINUSE" || error.code === "EACCES"
+                ? new StartupError(
+                    `cannot listen on ${config.host}:${config.port}: ${error.code === "EADDRINUSE" ? "the port is already in use" : "permission denied"}; set PORT to another port (0 picks a free one)`,
+                    { cause: error },
+                  )
+                : error,
+            );
+          });
+          server!.listen(config.port, config.host, () => resolve());
+        });
         const wsSecurity = createWsSecurity({
           authenticator,
           logger,
@@ -210,10 +236,6 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
           maxMessageBytes: config.wsMaxMessageBytes,
         });
         ws = attachGraphqlWs(server, yoga as never, logger, wsSecurity);
-        await new Promise<void>((resolve, reject) => {
-          server!.once("error", reject);
-          server!.listen(config.port, config.host, () => resolve());
-        });
         logger.info({ address: this.address() }, "listening");
       }
       database = await openDatabase(config, logger, options.migrationsDir ?? defaultMigrationsDir, { onQuery: options.onDatabaseQuery });

@@ -41,12 +41,26 @@ export class ResearchReadStore {
     return this.#prisma.paperReference.findMany({ where: { batchId }, orderBy: [{ documentId: "asc" }, { index: "asc" }] });
   }
 
+  referenceCount(batchId: string): Promise<number> {
+    return this.#prisma.paperReference.count({ where: { batchId } });
+  }
+
   batchMetadata(batchId: string): Promise<PaperMetadata[]> {
     return this.#prisma.paperMetadata.findMany({ where: { batchId } });
   }
 
   mentions(batchId: string): Promise<EntityMention[]> {
     return this.#prisma.entityMention.findMany({ where: { batchId }, orderBy: [{ documentId: "asc" }, { page: "asc" }, { text: "asc" }] });
+  }
+
+  /** Tokens and cost of every model call made for the batch (its documents, and the batch itself). */
+  async usage(batchId: string): Promise<{ calls: number; inputTokens: number; outputTokens: number; costUsd: number }> {
+    const rows = await this.#prisma.$queryRaw<{ calls: bigint; input: bigint | null; output: bigint | null; cost: number | null }[]>`
+      SELECT count(*) AS calls, sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cost_usd) AS cost
+        FROM provider_calls
+       WHERE subject_id = ${batchId} OR subject_id IN (SELECT id::text FROM document_jobs WHERE batch_id = ${batchId}::uuid)`;
+    const row = rows[0];
+    return { calls: Number(row?.calls ?? 0), inputTokens: Number(row?.input ?? 0), outputTokens: Number(row?.output ?? 0), costUsd: row?.cost ?? 0 };
   }
 
   /** Every embedded chunk of the batch's documents, in document order. */

@@ -10,7 +10,7 @@ import { builder } from "./builder.ts";
 import { DocumentJobRef } from "./document.ts";
 import { ReferenceRef } from "./document-research.ts";
 
-const CitationNodeRef = builder.objectRef<CitationNodeView>("CitationNode").implement({
+export const CitationNodeRef = builder.objectRef<CitationNodeView>("CitationNode").implement({
   description: "A document of the batch in its citation network.",
   fields: (t) => ({
     document: t.field({ type: DocumentJobRef, resolve: (node) => node.document }),

@@ -3,6 +3,8 @@
  * white papers: PPCoin cites Bitcoin, Primecoin cites both), running only the stages
  * CITATIONS needs. Skipped when ../shared/corpus/papers is absent.
  */
+import { MultiGraph } from "graphology";
+import { parse as parseGraphml } from "graphology-graphml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestUserWithKey, type TestUserWithKey } from "../../helpers/auth.ts";
 import type { BatchView } from "../../helpers/batch-client.ts";
@@ -45,7 +47,7 @@ describe.skipIf(!havePapers)("paper metadata and references", () => {
   let batch: BatchView;
 
   beforeAll(async () => {
-    testApp = await startTestApp({ env: { QUIRE_RENDER_WORKERS: "2" } });
+    testApp = await startTestApp({ listen: true, env: { QUIRE_RENDER_WORKERS: "2" } });
     owner = await createTestUserWithKey(testApp.app.services().db.prisma);
     stranger = await createTestUserWithKey(testApp.app.services().db.prisma);
     batch = await runPapers(testApp, owner.headers, ["cc-bitcoin-2008.pdf", "cc-ppcoin-2012.pdf", "cc-primecoin-2013.pdf"]);
@@ -99,12 +101,48 @@ describe.skipIf(!havePapers)("paper metadata and references", () => {
     ]);
     expect(network.edges.every((edge) => edge.reference.raw.length > 0 && edge.confidence > 0.6)).toBe(true);
     expect(network.metrics).toMatchObject({ documentCount: 3, linkCount: 3, componentCount: 1, largestComponentSize: 3 });
-    expect(network.metrics.coCitations.map((pair) => [pair.first.filename, pair.second.filename, pair.count].join(" "))).toEqual([
-      [...["cc-bitcoin-2008.pdf", "cc-ppcoin-2012.pdf"].sort(), 1].join(" "),
+    expect(network.metrics.coCitations.map((pair) => [...[pair.first.filename, pair.second.filename].sort(), pair.count].join(" "))).toEqual([
+      "cc-bitcoin-2008.pdf cc-ppcoin-2012.pdf 1",
     ]);
   });
 
+  const download = (format: string, headers: Record<string, string>) => {
+    const { host, port } = testApp.app.address()!;
+    return fetch(`http://${host}:${port}/batches/${batch.id}/graph.${format}`, { headers });
+  };
+
+  it("exports the network with entity co-occurrence as GraphML a GraphML reader parses, and as JSON", async () => {
+    const response = await download("graphml", owner.headers);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/graphml/);
+    const graph = parseGraphml(MultiGraph, await response.text());
+    const documents = graph.filterNodes((_node, attributes) => attributes.type === "document");
+    expect(documents).toHaveLength(3);
+    const cites = graph.filterEdges((_edge, attributes) => attributes.type === "cites");
+    expect(cites.map((edge) => `${graph.getNodeAttribute(graph.source(edge), "filename")}->${graph.getNodeAttribute(graph.target(edge), "filename")}`).sort()).toEqual([
+      "cc-ppcoin-2012.pdf->cc-bitcoin-2008.pdf",
+      "cc-primecoin-2013.pdf->cc-bitcoin-2008.pdf",
+      "cc-primecoin-2013.pdf->cc-ppcoin-2012.pdf",
+    ]);
+    expect(graph.getNodeAttribute(documents.find((id) => graph.getNodeAttribute(id, "filename") === "cc-bitcoin-2008.pdf")!, "pageRank")).toBeGreaterThan(0.4);
+    // PPCoin and Primecoin name Bitcoin in their text (the Bitcoin paper only in its title).
+    const bitcoin = graph.findNode((_node, attributes) => attributes.type === "entity" && attributes.label === "Bitcoin")!;
+    const naming = graph.inNeighbors(bitcoin).filter((node) => graph.getNodeAttribute(node, "type") === "document");
+    expect(naming.map((node) => graph.getNodeAttribute(node, "filename") as string).sort()).toEqual(["cc-ppcoin-2012.pdf", "cc-primecoin-2013.pdf"]);
+    const coOccurs = graph.filterEdges((_edge, attributes) => attributes.type === "co-occurs");
+    expect(coOccurs.length).toBeGreaterThan(0);
+    expect(coOccurs.every((edge) => (graph.getEdgeAttribute(edge, "weight") as number) >= 1)).toBe(true);
+
+    const json = (await (await download("json", owner.headers)).json()) as { nodes: { key: string }[]; edges: unknown[] };
+    expect(json.nodes.length).toBe(graph.order);
+    expect(json.edges.length).toBe(graph.size);
+  });
+
   it("shows another user nothing", async () => {
+    for (const format of ["graphml", "json"]) {
+      expect((await download(format, stranger.headers)).status).toBe(404);
+      expect((await download(format, {})).status).toBe(401);
+    }
     expect(await read("cc-primecoin-2013.pdf", stranger.headers)).toBeNull();
     const network = await testApp.graphql(NETWORK_QUERY, { id: batch.id }, stranger.headers);
     expect(network.data).toBeNull();

@@ -92,7 +92,7 @@ export function streamingUploadsPlugin(options: StreamingUploadsOptions): Plugin
       const staged = stagedByRequest.get(request);
       if (!staged) return;
       stagedByRequest.delete(request);
-      await Promise.all(staged.filter((upload) => upload.staged).map((upload) => upload.discard()));
+      await Promise.all(staged.map((upload) => upload.endOfRequest()));
     },
   };
 }

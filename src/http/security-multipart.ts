@@ -81,7 +81,7 @@ export function streamingUploadsPlugin(options: StreamingUploadsOptions): Plugin
         await options.authorize(request);
         try {
           const bodyLimit = { bytes: options.maxBodyBytes, error: () => tooLarge(options.maxBodyBytes, "an upload") };
-          return (await parseStreamingMultipart(inner, options.store(), { ...limits, body: bodyLimit }, staged)) as never;
+          return (await parseStreamingMultipart(inner, options.store(), { ...limits, body: bodyLimit }, staged, request.signal)) as never;
         } catch (error) {
           await Promise.all(staged.map((upload) => upload.discard()));
           throw error;
@@ -92,7 +92,7 @@ export function streamingUploadsPlugin(options: StreamingUploadsOptions): Plugin
       const staged = stagedByRequest.get(request);
       if (!staged) return;
       stagedByRequest.delete(request);
-      await Promise.all(staged.filter((upload) => upload.staged).map((upload) => upload.discard()));
+      await Promise.all(staged.map((upload) => upload.endOfRequest()));
     },
   };
 }

@@ -103,6 +103,8 @@ export async function parseStreamingMultipart(
   store: UploadStore,
   limits: MultipartLimits,
   staged: StagedUpload[],
+  /** Fires when the client goes away (whatwg-node aborts it when the connection closes). */
+  signal?: AbortSignal,
 ): Promise<MultipartParams> {
   const contentType = request.headers.get("content-type");
   if (!request.body || !contentType) throw badRequest("The multipart request has no body.");
@@ -129,6 +131,7 @@ export async function parseStreamingMultipart(
   const placed = new Map<string, StagedUpload>();
   const issues: UploadIssue[] = [];
   const work: Promise<void>[] = [];
+  const active = new Set<BusboyFileStream>();
   let fileCount = 0;
   let failure: Error | undefined;
   const fail = (error: unknown) => {
@@ -172,8 +175,12 @@ export async function parseStreamingMultipart(
       stream.resume(); // drained, never stored
       return;
     }
+    active.add(stream);
+    stream.once("close", () => active.delete(stream));
+    // Not destroyed when storing fails: the rest of the part is drained instead, so the parse goes on to its end.
+    const chunks = stream.iterator({ destroyOnReturn: false });
     work.push(
-      stageStream(store, stream, limits.maxFileBytes).then((result) => {
+      stageStream(store, chunks, limits.maxFileBytes).then((result) => {
         if (!result.stored) {
           const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
           issues.push({ index, filename: displayName, code: "FILE_TOO_LARGE", message: `${displayName} is over ${mb(limits.maxFileBytes)} MB (${mb(result.size)} MB or more sent).` });
@@ -182,7 +189,10 @@ export async function parseStreamingMultipart(
         const upload = new StagedUpload(store, { name: displayName, type: mimeType, size: result.size, sha256: result.sha256, head: result.head, oid: result.oid });
         staged.push(upload);
         placed.set(name, upload);
-      }, fail),
+      }, (error: unknown) => {
+        fail(error);
+        stream.resume();
+      }),
     );
   });
 
@@ -192,12 +202,25 @@ export async function parseStreamingMultipart(
   });
   // Yoga's body may be a ponyfill stream, which Readable.fromWeb refuses: read it by hand.
   const source = Readable.from(readChunks(request.body, limits.body));
-  source.on("error", (error) => busboy.destroy(error));
+  // A dropped connection leaves the body's read pending forever: end every stream in flight so
+  // each stored part is unlinked (stageStream) and the parse ends.
+  const abort = (error: Error) => {
+    for (const stream of active) stream.destroy(error);
+    source.destroy(error);
+    busboy.destroy(error);
+  };
+  const onAbort = () => abort(badRequest("The upload was cut off before its end."));
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  source.on("error", abort);
   source.pipe(busboy);
   try {
     await finished;
   } catch (error) {
     fail(error instanceof Error && "extensions" in error ? error : badRequest(`The multipart request is malformed: ${(error as Error).message}`));
+    for (const stream of active) stream.destroy(failure);
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
   }
   await Promise.allSettled(work);
   if (failure) throw failure;

@@ -18,7 +18,9 @@ export interface StagedUploadInfo {
  * One file of a multipart request, already stored as it arrived (the `File` scalar's value).
  * Its bytes live in a staged large object: a batch adopts it, anything else is discarded when
  * the request ends, except an upload whose reading was handed off with `keepUntilRead()`
- * (embedFile reads its file after answering), which is discarded once read.
+ * (embedFile reads its file after answering), which is discarded once a read that ends after
+ * the request has ended is done (reads within the request, such as counting lines, keep it;
+ * an upload whose last read finished before the request ended is left to the staging sweep).
  */
 export class StagedUpload {
   readonly name: string;
@@ -32,6 +34,7 @@ export class StagedUpload {
   readonly webkitRelativePath = "";
   readonly #store: UploadStore;
   #state: "staged" | "adopted" | "kept" | "discarded" = "staged";
+  #requestEnded = false;
 
   constructor(store: UploadStore, info: StagedUploadInfo) {
     this.#store = store;
@@ -48,8 +51,11 @@ export class StagedUpload {
     if (this.#state === "discarded") throw new Error(`The upload ${this.name} was discarded.`);
     const source = this.#store.stream(this.oid, this.size);
     if (this.#state !== "kept") return source;
-    // A handed-off upload is discarded once read to the end (or abandoned).
+    // A handed-off upload is discarded once read to the end (or abandoned) after its request.
     const reader = source.getReader();
+    const release = async () => {
+      if (this.#requestEnded) await this.discard();
+    };
     return new ReadableStream<Uint8Array<ArrayBuffer>>({
       pull: async (controller) => {
         const next = await reader.read();
@@ -58,11 +64,11 @@ export class StagedUpload {
           return;
         }
         controller.close();
-        await this.discard();
+        await release();
       },
       cancel: async () => {
         await reader.cancel();
-        await this.discard();
+        await release();
       },
     });
   }
@@ -94,9 +100,13 @@ export class StagedUpload {
     if (this.#state === "staged") this.#state = "kept";
   }
 
-  /** True until adopted, kept or discarded: the request's end discards it. */
-  get staged(): boolean {
-    return this.#state === "staged";
+  /**
+   * The request that carried the upload has ended: a staged upload is discarded, a kept one is
+   * from now on discarded when a read of it ends.
+   */
+  async endOfRequest(): Promise<void> {
+    this.#requestEnded = true;
+    if (this.#state === "staged") await this.discard();
   }
 
   /** Unlinks the stored bytes unless a batch adopted them; idempotent. */

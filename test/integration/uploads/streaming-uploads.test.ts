@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { connect } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestUserWithKey, type TestUserWithKey } from "../../helpers/auth.ts";
 import { buildTextPdf } from "../../helpers/pdf-fixtures.ts";
@@ -138,5 +140,47 @@ describe("streamed uploads", () => {
     expect(answer.status).toBe(401);
     expect(answer.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect(await stored()).toEqual(before);
+  });
+});
+
+describe("an upload cut off mid-file", () => {
+  it("keeps nothing of it: the staged bytes are unlinked when the connection drops", async () => {
+    const testApp = await startTestApp({ listen: true, env: { QUIRE_ROLE: "api" } });
+    try {
+      const { prisma } = testApp.app.services().db;
+      const user = await createTestUserWithKey(prisma);
+      const count = async () => {
+        const [row] = await prisma.$queryRaw<{ staged: bigint; objects: bigint }[]>`
+          SELECT (SELECT count(*) FROM upload_staging) AS staged, (SELECT count(*) FROM pg_largeobject_metadata) AS objects`;
+        return { staged: Number(row!.staged), objects: Number(row!.objects) };
+      };
+      const boundary = "cut-off-boundary";
+      const operations = JSON.stringify({ query: uploadQuery, variables: { files: [null] } });
+      const head =
+        `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${operations}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.files.0"]}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="cut.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n`;
+      const socket = connect(testApp.app.address()!.port, "127.0.0.1");
+      await new Promise((resolve) => socket.once("connect", resolve));
+      socket.write(
+        `POST /graphql HTTP/1.1\r\nHost: quire.test\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\n` +
+          `Content-Length: ${10 * 1024 * 1024}\r\nAuthorization: ${user.headers.authorization}\r\nx-graphql-csrf: 1\r\n\r\n${head}`,
+      );
+      // 3 MiB of the promised 10: enough for the file to reach storage before the cut.
+      for (let i = 0; i < 3; i++) socket.write(Buffer.alloc(1024 * 1024, 0x20));
+      for (;;) {
+        if ((await count()).staged > 0) break;
+        await sleep(20);
+      }
+      socket.destroy();
+      for (;;) {
+        const now = await count();
+        if (now.staged === 0 && now.objects === 0) break;
+        await sleep(20);
+      }
+      expect(await prisma.documentJob.count()).toBe(0);
+    } finally {
+      await testApp.close();
+    }
   });
 });

@@ -7,11 +7,11 @@ import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const benchDir = fileURLToPath(new URL(".", import.meta.url));
-const helpers = new Set(["run", "bench-output", "bench-report"]);
+// bench-*.ts are helpers the benchmarks share, not benchmarks.
 const available = readdirSync(benchDir)
   .filter((file) => file.endsWith(".ts"))
   .map((file) => file.slice(0, -3))
-  .filter((name) => !helpers.has(name))
+  .filter((name) => name !== "run" && !name.startsWith("bench-"))
   .sort();
 
 const [name, ...rest] = process.argv.slice(2);

@@ -18,8 +18,13 @@ import { createModelGateway, type ModelGatewayService } from "./providers/model-
 import { PrismaCallLedger } from "./providers/prisma-call-ledger.ts";
 import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
 import { providerOptionsFromConfig } from "./providers/provider-config.ts";
+import { createPromptBatches } from "./generation/batch-api/prompt-batch-wiring.ts";
+import type { PromptBatchJobService } from "./generation/batch-api/prompt-batch-job-service.ts";
+import { UsageService } from "./providers/usage-service.ts";
+import { UsageStore } from "./providers/usage-store.ts";
 import { ResearchReadStore } from "./research/research-read-store.ts";
 import { ResearchService } from "./research/research-service.ts";
+import { TextWorkPool } from "./text-work/text-work-pool.ts";
 import { UploadStore } from "./uploads/upload-store.ts";
 
 /** The domain services of a running app (beyond config, logger, database and health). */
@@ -36,6 +41,10 @@ export interface DomainServices {
   backgroundJobs: BackgroundJobRegistry;
   embeddingJobs: EmbeddingJobService;
   research: ResearchService;
+  /** Usage and cost from the call ledger. */
+  usage: UsageService;
+  /** Prompt batches through the providers' batch APIs. */
+  promptBatches: PromptBatchJobService;
 }
 
 /**
@@ -66,9 +75,13 @@ export async function startDomainServices(
     maxPixelsPerPage: limits.maxPixelsPerPage,
     pageTimeoutMs: limits.pageTimeoutMs,
     maxWorkerRssBytes: limits.renderWorkerMemoryMb * 1024 * 1024,
+    // Every document in flight may have pages on every worker: room for all of them (and the
+    // next one's VALIDATE), so none is evicted and parsed again mid-stage.
+    documentCacheSize: Math.max(4, limits.maxConcurrentDocuments + 1),
     imageEncoding: { format: limits.pageImageFormat, quality: limits.pageImageQuality },
     nice: limits.workerNice,
   });
+  const textWork = new TextWorkPool({ threads: limits.textWorkers, nice: limits.workerNice });
   const runsJobs = config.role !== "api";
   const queue = new JobQueue({
     databaseUrl: database.url,
@@ -76,12 +89,15 @@ export async function startDomainServices(
     jobs: [],
     concurrency: limits.maxConcurrentDocuments,
   });
+  const uploads = new UploadStore(prisma, database.url);
   const pipeline = new PipelineService({
     prisma,
+    uploads,
     checkpoints: new CheckpointStore(prisma),
     pages: new PageStore(prisma),
     chunks: new ChunkStore(prisma),
     renderPool,
+    textWork,
     gateway,
     memoryBudget: new Bottleneck({ maxConcurrent: limits.memoryBudgetMb }),
     pageConcurrency: limits.pageConcurrency,
@@ -96,6 +112,15 @@ export async function startDomainServices(
     },
   });
   if (runsJobs) queue.register(pipeline.job);
+  const promptBatches = createPromptBatches({
+    prisma,
+    queue,
+    gateway,
+    events,
+    logger: logger.child({ component: "prompt-batches" }),
+    pollMs: config.providers.batchPollMs,
+  });
+  if (runsJobs) queue.register(promptBatches.job);
   await queue.start();
   const reaper = new WorkerReaper({
     prisma,
@@ -105,7 +130,6 @@ export async function startDomainServices(
     deadAfterMs: limits.workerDeadAfterMs,
   });
   await reaper.start();
-  const uploads = new UploadStore(prisma);
   // Uploads a crash cut off mid-request are never adopted: unlink those a day old (an upload
   // still arriving on another process is younger than that).
   const swept = await uploads.sweepAbandoned(new Date(Date.now() - 24 * 60 * 60 * 1000));
@@ -134,7 +158,20 @@ export async function startDomainServices(
   const research = new ResearchService({ store: new ResearchReadStore(prisma), batches, gateway });
 
   return {
-    services: { events, queue, gateway, renderPool, pipeline, batches, uploads, backgroundJobs, embeddingJobs, research },
+    services: {
+      events,
+      queue,
+      gateway,
+      renderPool,
+      pipeline,
+      batches,
+      uploads,
+      backgroundJobs,
+      embeddingJobs,
+      research,
+      usage: new UsageService(new UsageStore(prisma)),
+      promptBatches: promptBatches.service,
+    },
     stop: async () => {
       const steps = shutdownSteps();
       // Aborts running embedding jobs and waits until each has recorded how it ended.
@@ -142,8 +179,10 @@ export async function startDomainServices(
       await steps.run("job queue", () => queue.stop());
       await steps.run("worker reaper", () => reaper.stop());
       await steps.run("render pool", () => renderPool.close());
+      await steps.run("text pool", () => textWork.close());
       await steps.run("model gateway", () => gateway.close());
       await steps.run("event bus", () => events.close());
+      await steps.run("upload store", () => uploads.close());
       steps.finish();
     },
   };

@@ -7,10 +7,12 @@ import { createOwnerKeyIfNoUser, firstStartBanner } from "./auth/first-start.ts"
 import { createRequestAuthenticator } from "./auth/request-authenticator.ts";
 import { createUserRateLimiter, type UserRateLimiter } from "./auth/user-rate-limiter.ts";
 import { startDomainServices } from "./app-services.ts";
+import { createBatchReadLoaders, type BatchReadLoaders } from "./batches/batch-read-loaders.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { HealthService } from "./health/health-service.ts";
 import { isDashboardRequest, serveDashboard } from "./http/dashboard-route.ts";
+import { maskUnexpectedError } from "./http/error-mask.ts";
 import { isEmbeddingDownloadRequest, serveEmbeddingDownload } from "./http/embedding-download-route.ts";
 import { isGraphExportRequest, serveGraphExport } from "./http/graph-export-route.ts";
 import { isGraphiqlAssetRequest, renderQuireGraphiQL, serveGraphiqlAsset } from "./http/graphiql-route.ts";
@@ -23,6 +25,7 @@ import { maxRequestBodyBytes, streamingUploadsPlugin } from "./http/security-mul
 import { graphqlHardeningPlugins } from "./http/security-plugins.ts";
 import { createWsSecurity } from "./http/security-ws.ts";
 import { shutdownSteps } from "./lifecycle/shutdown-steps.ts";
+import { StartupError } from "./lifecycle/startup-error.ts";
 import { createLogger, type Logger } from "./logging/logger.ts";
 import type { GraphQLContext, Viewer } from "./schema/context.ts";
 import { schema } from "./schema/index.ts";
@@ -102,16 +105,20 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     landingPage: false,
     healthCheckEndpoint: "/__yoga_health",
     logging: yogaLogger(logger),
-    maskedErrors: { isDev: false },
-    // The whole documented upload limit; uploads stream to storage, other bodies stay under
-    // 25 MB (streamingUploadsPlugin). CSRF, Armor limits, suggestions and introspection apply
-    // to HTTP, SSE and graphql-ws alike (graphql-ws runs through yoga.getEnveloped).
-    maxRequestBodySize: maxRequestBodyBytes(config),
+    maskedErrors: { isDev: false, maskError: maskUnexpectedError },
+    // Body limits live in streamingUploadsPlugin: the whole documented upload limit for uploads
+    // (streamed to storage), 25 MB for other bodies. Yoga's own limit is off because it pipes
+    // every body through a ponyfill TransformStream that reads ahead without backpressure: a
+    // 300 MB upload grew the process by 327 MB with it, by < 64 MB without (bench/upload.ts).
+    // CSRF, Armor limits, suggestions and introspection apply to HTTP, SSE and graphql-ws alike
+    // (graphql-ws runs through yoga.getEnveloped).
+    maxRequestBodySize: false,
     plugins: [
       csrfPreventionPlugin(),
       streamingUploadsPlugin({
         store: () => requireServices().uploads,
         limits: config,
+        maxBodyBytes: maxRequestBodyBytes(config),
         authorize: async (request) => {
           // Uploads need a key before a byte is stored; the context reuses this lookup.
           const requestLogger = logger.child({ requestId: requestIdFrom(request.headers.get("x-request-id")) });
@@ -127,6 +134,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       const header = request?.headers.get("x-request-id") ?? (req?.headers["x-request-id"] as string | undefined);
       const requestId = requestIdFrom(header);
       const requestLogger = logger.child({ requestId });
+      let loaders: BatchReadLoaders | undefined;
       // One key lookup (and one quota token) per operation; graphql-ws authenticated the socket.
       const viewer = await ((request && uploadViewers.get(request)) ??
         authenticator.viewerFor(socketViewer ? { socketViewer } : { authorization: request?.headers.get("authorization") }, requestLogger));
@@ -136,6 +144,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
         health,
         services: requireServices,
         viewer,
+        loaders: () => (loaders ??= createBatchReadLoaders(requireServices().db.prisma)),
       };
     },
   });
@@ -203,6 +212,22 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       if (listen) {
         // Listen first so /health can answer 503 while the database starts.
         server = createServer(handle);
+        // Listen before attaching graphql-ws: a WebSocketServer re-emits the HTTP server's
+        // listen error as its own ("internal error" and a stack) instead of one clear line.
+        await new Promise<void>((resolve, reject) => {
+          server!.once("error", (error: NodeJS.ErrnoException) => {
+            server = undefined;
+            reject(
+              error.code === "EADDRINUSE" || error.code === "EACCES"
+                ? new StartupError(
+                    `cannot listen on ${config.host}:${config.port}: ${error.code === "EADDRINUSE" ? "the port is already in use" : "permission denied"}; set PORT to another port (0 picks a free one)`,
+                    { cause: error },
+                  )
+                : error,
+            );
+          });
+          server!.listen(config.port, config.host, () => resolve());
+        });
         const wsSecurity = createWsSecurity({
           authenticator,
           logger,
@@ -211,10 +236,6 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
           maxMessageBytes: config.wsMaxMessageBytes,
         });
         ws = attachGraphqlWs(server, yoga as never, logger, wsSecurity);
-        await new Promise<void>((resolve, reject) => {
-          server!.once("error", reject);
-          server!.listen(config.port, config.host, () => resolve());
-        });
         logger.info({ address: this.address() }, "listening");
       }
       database = await openDatabase(config, logger, options.migrationsDir ?? defaultMigrationsDir, { onQuery: options.onDatabaseQuery });

@@ -49,6 +49,7 @@ const envSchema = z.object({
   QUIRE_MAX_PIXELS_PER_PAGE: positiveInt.default(40_000_000),
   QUIRE_PAGE_IMAGE_FORMAT: z.enum(["jpeg", "png"]).default("jpeg"),
   QUIRE_PAGE_IMAGE_QUALITY: positiveInt.max(100).default(85),
+  QUIRE_TEXT_WORKERS: positiveInt.optional(),
   QUIRE_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   QUIRE_STAGE_MAX_ATTEMPTS: positiveInt.default(3),
   QUIRE_STAGE_BACKOFF_MS: positiveInt.default(1000),
@@ -65,6 +66,21 @@ const envSchema = z.object({
   LLM_MAX_CONCURRENT: positiveInt.optional(),
   LLM_RPM: positiveInt.optional(),
   LLM_MIN_TIME_MS: positiveInt.optional(),
+  LLM_BATCH_POLL_MS: positiveInt.default(15_000),
+  LLM_FALLBACKS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        const parsed = z.record(z.string(), z.array(z.string().min(1))).safeParse(JSON.parse(text));
+        if (parsed.success) return parsed.data;
+      } catch {
+        // Reported below with the expected shape.
+      }
+      ctx.addIssue({ code: "custom", message: 'must be JSON: {"purpose or *": ["model" or "provider:model", ...]}' });
+      return z.NEVER;
+    })
+    .optional(),
+  LLM_FALLBACK_COOLDOWN_MS: positiveInt.default(60_000),
   LLM_TPM: positiveInt.optional(),
   LLM_TIMEOUT_MS: positiveInt.default(60_000),
   LLM_MAX_ATTEMPTS: positiveInt.default(4),
@@ -140,6 +156,8 @@ export interface Config {
     /** How rendered pages are stored: JPEG (fast, default) or PNG (lossless); quality for JPEG. */
     pageImageFormat: "jpeg" | "png";
     pageImageQuality: number;
+    /** Worker threads of the text pool (layout, cleaning, summaries, chunking, token counting). */
+    textWorkers: number;
     /** Niceness of render workers and text threads, so the API's event loop keeps priority. */
     workerNice: number;
     stageMaxAttempts: number;
@@ -160,6 +178,11 @@ export interface Config {
     requestsPerMinute: number | undefined;
     tokensPerMinute: number | undefined;
     minTimeMs: number | undefined;
+    /** Base delay between polls of a provider batch (grows 1.5x per poll, up to 60x). */
+    batchPollMs: number;
+    /** Ordered fallback models per purpose ("*" for any), and how long a failing model is skipped. */
+    fallbacks: Record<string, string[]> | undefined;
+    fallbackCooldownMs: number;
     timeoutMs: number;
     maxAttempts: number;
     cacheEnabled: boolean;
@@ -235,6 +258,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPixelsPerPage: e.QUIRE_MAX_PIXELS_PER_PAGE,
       pageImageFormat: e.QUIRE_PAGE_IMAGE_FORMAT,
       pageImageQuality: e.QUIRE_PAGE_IMAGE_QUALITY,
+      // Render workers take a core each; text work comes in bursts between a document's page
+      // stages, so half as many threads (at least one) keeps the sum near the core count, and
+      // both run niced below the API process.
+      textWorkers: e.QUIRE_TEXT_WORKERS ?? Math.max(1, Math.floor(os.availableParallelism() / 2)),
       workerNice: e.QUIRE_WORKER_NICE,
       stageMaxAttempts: e.QUIRE_STAGE_MAX_ATTEMPTS,
       stageBackoffMs: e.QUIRE_STAGE_BACKOFF_MS,
@@ -253,6 +280,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       requestsPerMinute: e.LLM_RPM,
       tokensPerMinute: e.LLM_TPM,
       minTimeMs: e.LLM_MIN_TIME_MS,
+      batchPollMs: e.LLM_BATCH_POLL_MS,
+      fallbacks: e.LLM_FALLBACKS,
+      fallbackCooldownMs: e.LLM_FALLBACK_COOLDOWN_MS,
       timeoutMs: e.LLM_TIMEOUT_MS,
       maxAttempts: e.LLM_MAX_ATTEMPTS,
       cacheEnabled: e.LLM_CACHE,

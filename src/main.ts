@@ -1,5 +1,6 @@
 import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { StartupError } from "./lifecycle/startup-error.ts";
 
 // The only place that listens for signals and exits the process.
 let config;
@@ -38,7 +39,9 @@ try {
   const address = app.address();
   if (address) app.logger.info(`GraphQL and GraphiQL at http://${address.host}:${address.port}/graphql`);
 } catch (error) {
-  app.logger.fatal({ err: error }, "startup failed");
+  // A failure the user can fix is one line; anything else keeps its stack for diagnosis.
+  if (error instanceof StartupError) app.logger.fatal(`startup failed: ${error.message}`);
+  else app.logger.fatal({ err: error }, "startup failed");
   await app.stop().catch(() => undefined);
   process.exit(1);
 }

@@ -22,6 +22,8 @@ export interface EmbeddingJobSpec {
   id: string;
   userId: string;
   batchSize: number;
+  /** Non-empty lines counted when the upload was received (null when a line is too long). */
+  total: number | null;
 }
 
 // Slices of the upload handed to the line splitter: an in-memory upload is one big buffer,
@@ -34,6 +36,21 @@ async function* uploadChunks(file: Blob): AsyncGenerator<Uint8Array, void, undef
       yield chunk.subarray(offset, offset + READ_CHUNK_BYTES);
     }
   }
+}
+
+/**
+ * Non-empty lines of the upload (what the job will embed), so `total` is known from the start;
+ * null when a line is too long (the run then fails the job with LINE_TOO_LONG).
+ */
+export async function countEmbeddableLines(file: Blob): Promise<number | null> {
+  let count = 0;
+  try {
+    for await (const line of linesFromStream(uploadStream(file))) if (line.trim() !== "") count += 1;
+  } catch (error) {
+    if (error instanceof LineTooLongError) return null;
+    throw error;
+  }
+  return count;
 }
 
 /** The upload as a byte stream read on demand (one slice per pull). */
@@ -65,15 +82,17 @@ export async function runEmbeddingJob(deps: EmbeddingJobRunDeps, job: EmbeddingJ
   let buffer: EmbeddedLine[] = [];
   let lastFlush = performance.now();
 
-  const publish = (done: boolean, total?: number) =>
-    deps.events.publish("embedding", job.id, {
+  const publish = (done: boolean, finalTotal?: number) => {
+    const total = finalTotal ?? job.total;
+    return deps.events.publish("embedding", job.id, {
       jobId: job.id,
       processed: counts.processed,
       failed: counts.failed,
       done,
       at: new Date().toISOString(),
-      ...(total === undefined ? {} : { total }),
+      ...(total === null ? {} : { total }),
     });
+  };
   // Called from the sink or onProgress, which embedLines runs one at a time: nothing is
   // added to the buffer while it is written. On failure the rows stay for the final attempt.
   const flush = async () => {

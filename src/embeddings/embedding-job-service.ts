@@ -8,7 +8,7 @@ import { GenerationInputError, parseOrThrow } from "../generation/generation-inp
 import type { Logger } from "../logging/logger.ts";
 import type { ModelGateway } from "../providers/provider-types.ts";
 import type { BackgroundJobRegistry } from "./background-job-registry.ts";
-import { runEmbeddingJob, type EmbeddingJobRunDeps } from "./embedding-job-runner.ts";
+import { countEmbeddableLines, runEmbeddingJob, type EmbeddingJobRunDeps } from "./embedding-job-runner.ts";
 import { EmbeddingJobStore, type EmbeddingJob } from "./embedding-job-store.ts";
 
 export interface EmbeddingJobServiceDeps {
@@ -53,7 +53,9 @@ export class EmbeddingJobService {
     const { registry, limits } = this.#deps;
     if (!registry.accepting) throw unavailable();
     const filename = (file.name || "upload.txt").slice(0, 255);
-    const created = await this.#store.createWithinLimit({ userId, filename, batchSize }, limits.maxConcurrentJobsPerUser);
+    // One pass over the upload (already in memory) so progress has a denominator from the start.
+    const total = await countEmbeddableLines(file);
+    const created = await this.#store.createWithinLimit({ userId, filename, batchSize, total }, limits.maxConcurrentJobsPerUser);
     if (!created.job) {
       throw new GraphQLError(
         `You already have ${created.active} embedding jobs running; the limit is ${limits.maxConcurrentJobsPerUser}.`,
@@ -63,7 +65,7 @@ export class EmbeddingJobService {
     const job = created.job;
     const runDeps = { store: this.#store, ...this.#deps, ...this.#deps.run };
     try {
-      registry.start(job.id, (signal) => runEmbeddingJob(runDeps, { id: job.id, userId, batchSize }, file, signal));
+      registry.start(job.id, (signal) => runEmbeddingJob(runDeps, { id: job.id, userId, batchSize, total }, file, signal));
     } catch {
       // stop() began between the check above and now: the job never ran.
       await this.#store.finish(job.id, { status: "FAILED", total: null, errorCode: "ABORTED", error: "The server is stopping" });

@@ -35,7 +35,7 @@ export class EmbeddingJobStore {
    * A per-user advisory lock makes the count and the insert one decision.
    */
   async createWithinLimit(
-    data: { userId: string; filename: string; batchSize: number },
+    data: { userId: string; filename: string; batchSize: number; total: number | null },
     maxActive: number,
   ): Promise<{ job: EmbeddingJob; active: number } | { job: null; active: number }> {
     return this.#prisma.$transaction(async (tx) => {
@@ -52,7 +52,7 @@ export class EmbeddingJobStore {
   }
 
   async markRunning(id: string): Promise<void> {
-    await this.#prisma.embeddingJob.updateMany({ where: { id, status: "QUEUED" }, data: { status: "RUNNING" } });
+    await this.#prisma.embeddingJob.updateMany({ where: { id, status: "QUEUED" }, data: { status: "RUNNING", startedAt: new Date() } });
   }
 
   /** Stores `lines` and sets the job's counters, in one transaction. */

@@ -1,9 +1,10 @@
 import type { Server } from "node:http";
 import { GraphQLError, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
-import { maskError, type YogaServerInstance } from "graphql-yoga";
+import type { YogaServerInstance } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { Logger } from "../logging/logger.ts";
+import { maskUnexpectedError } from "./error-mask.ts";
 import type { WsSecurity } from "./security-ws.ts";
 
 /** The part of Yoga's enveloped functions graphql-ws needs, typed (Yoga types it loosely). */
@@ -52,7 +53,7 @@ export function attachGraphqlWs(
           const expected = error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError);
           if (expected) return [error];
           logger.error({ err: error }, "graphql-ws operation failed");
-          return [maskError(error, "Unexpected error.", false) as GraphQLError];
+          return [maskUnexpectedError(error, "Unexpected error.") as GraphQLError];
         }
       },
     },

@@ -9,6 +9,7 @@ import {
   type WorkerUtils,
 } from "graphile-worker";
 import { EventEmitter } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../logging/logger.ts";
 import type { JobDefinition } from "./job-definition.ts";
 
@@ -41,6 +42,9 @@ export class JobQueue {
   #utils: WorkerUtils | undefined;
   #runner: Runner | undefined;
   readonly #workerIds = new Set<string>();
+  /** Every pool this process started; cleared once a stopped pool's locks are released. */
+  readonly #poolIds = new Set<string>();
+  #restarting: Promise<void> | undefined;
   readonly #shutdown = new AbortController();
 
   constructor(options: JobQueueOptions) {
@@ -57,12 +61,17 @@ export class JobQueue {
   /** Installs graphile-worker's schema and, when this process runs jobs, starts the workers. */
   async start(): Promise<void> {
     const { databaseUrl, logger } = this.#options;
-    const jobs = this.#jobs;
     await runMigrations({ connectionString: databaseUrl, logger: graphileLogger(logger) });
     this.#utils = await makeWorkerUtils({ connectionString: databaseUrl, logger: graphileLogger(logger) });
-    if (jobs.length === 0) return;
+    if (this.#jobs.length === 0) return;
+    this.#runner = await this.#run();
+  }
+
+  /** Starts a graphile-worker runner and watches it: a runner that dies is restarted. */
+  async #run(): Promise<Runner> {
+    const { databaseUrl, logger } = this.#options;
     const taskList: TaskList = {};
-    for (const job of jobs) {
+    for (const job of this.#jobs) {
       taskList[job.name] = async (raw, helpers) => {
         const payload = job.payload.parse(raw);
         await job.run(payload, { signal: this.#shutdown.signal, attempt: helpers.job.attempts });
@@ -72,11 +81,14 @@ export class JobQueue {
     // per-worker ids; both are recorded so the reaper never mistakes a live lock for a dead
     // one. The emitter is passed in so pool:create, fired inside run(), is not missed.
     const events: WorkerEvents = new EventEmitter();
-    events.on("pool:create", ({ workerPool }) => this.#workerIds.add(workerPool.id));
+    events.on("pool:create", ({ workerPool }) => {
+      this.#workerIds.add(workerPool.id);
+      this.#poolIds.add(workerPool.id);
+    });
     events.on("pool:release", ({ workerPool }) => this.#workerIds.delete(workerPool.id));
     events.on("worker:create", ({ worker }) => this.#workerIds.add(worker.workerId));
     events.on("worker:stop", ({ worker }) => this.#workerIds.delete(worker.workerId));
-    this.#runner = await run({
+    const runner = await run({
       connectionString: databaseUrl,
       concurrency: this.#options.concurrency,
       noHandleSignals: true,
@@ -84,7 +96,54 @@ export class JobQueue {
       taskList,
       logger: graphileLogger(logger),
       events,
+      // graphile-worker calls completeJob/failJob without awaiting them: unbatched, a failure
+      // (database gone) is an unhandled rejection that kills the process. Batched, it goes to
+      // graphile-worker's handler, which shuts the pool down; #restart brings a new one.
+      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     });
+    runner.promise.then(
+      () => this.#restart("the job runner stopped"),
+      (error: unknown) => this.#restart(`the job runner failed: ${shortMessage(error)}`),
+    );
+    return runner;
+  }
+
+  /** Restarts a runner that ended on its own (never one stopped by stop()), with backoff. */
+  #restart(reason: string): void {
+    if (this.#shutdown.signal.aborted) return;
+    const { logger } = this.#options;
+    logger.warn(`${reason}; restarting it`);
+    this.#runner = undefined;
+    this.#restarting = (async () => {
+      for (let attempt = 0; !this.#shutdown.signal.aborted; attempt++) {
+        await sleep(Math.min(RESTART_MAX_DELAY_MS, RESTART_BASE_DELAY_MS * 2 ** attempt), undefined, {
+          signal: this.#shutdown.signal,
+        }).catch(() => undefined);
+        if (this.#shutdown.signal.aborted) return;
+        try {
+          // The dead pool's jobs stay locked (for hours) unless they are released now.
+          await this.#unlockStoppedPools();
+          const runner = await this.#run();
+          if (this.#shutdown.signal.aborted) {
+            await runner.stop();
+            return;
+          }
+          this.#runner = runner;
+          logger.info("job runner restarted");
+          return;
+        } catch (error) {
+          logger.warn(`job runner restart failed (${shortMessage(error)}); trying again`);
+        }
+      }
+    })().finally(() => (this.#restarting = undefined));
+  }
+
+  /** Releases jobs still locked by this process's pools that have stopped. */
+  async #unlockStoppedPools(): Promise<void> {
+    const stopped = [...this.#poolIds].filter((id) => !this.#workerIds.has(id));
+    if (stopped.length === 0 || !this.#utils) return;
+    await this.#utils.forceUnlockWorkers(stopped);
+    for (const id of stopped) this.#poolIds.delete(id);
   }
 
   /** Validates the payload, then adds the job. */
@@ -104,20 +163,50 @@ export class JobQueue {
     return [...this.#workerIds];
   }
 
-  /** Stops taking jobs, lets running ones finish (they see the abort signal), then closes. */
+  /**
+   * Stops taking jobs, lets running ones finish (they see the abort signal and hand their
+   * work back), releases any job the stopped pools still lock, then closes.
+   */
   async stop(): Promise<void> {
     this.#shutdown.abort();
-    await this.#runner?.stop();
-    this.#runner = undefined;
-    await this.#utils?.release();
-    this.#utils = undefined;
+    await this.#restarting;
+    try {
+      await this.#runner?.stop();
+      this.#runner = undefined;
+      await this.#unlockStoppedPools();
+    } finally {
+      await this.#utils?.release();
+      this.#utils = undefined;
+    }
   }
 }
 
+const RESTART_BASE_DELAY_MS = 500;
+const RESTART_MAX_DELAY_MS = 15_000;
+
+function shortMessage(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return `${typeof code === "string" ? `${code} ` : ""}${firstLine(message, 200)}`;
+}
+
+/** One line (Prisma's messages span several, graphile-worker appends stacks), cut to `max` characters. */
+function firstLine(text: string, max: number): string {
+  const line = text.replace(/\s*\n\s*/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
 function graphileLogger(logger: Logger) {
-  // graphile-worker wants its own Logger class; adapt pino through its factory.
+  // graphile-worker wants its own Logger class; adapt pino through its factory. Its meta holds
+  // pg clients (with their cancel secretKey), jobs and payloads: only one short line is logged,
+  // with the error's code when there is one.
   return new GraphileLogger((scope) => (level, message, meta) => {
     const method = level === "error" ? "error" : level === "warning" ? "warn" : "debug";
-    logger[method]({ scope, meta }, `graphile-worker: ${message}`);
+    const error = meta?.error ?? meta?.fatalError;
+    const code = (error as { code?: unknown } | undefined)?.code;
+    logger[method](
+      { taskIdentifier: scope.taskIdentifier, jobId: scope.jobId, code: typeof code === "string" ? code : undefined },
+      `graphile-worker: ${firstLine(message, 300)}`,
+    );
   });
 }

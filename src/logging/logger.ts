@@ -29,6 +29,17 @@ export const redactedPaths = [
   "*.url",
 ];
 
+/**
+ * pino's error serializer, minus the live objects pg hangs on its errors (`client`, with its
+ * cancel secretKey and parsed statements, and `connection`): a pool error stays one short line.
+ */
+function serializeError(error: Error): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  delete serialized.client;
+  delete serialized.connection;
+  return serialized;
+}
+
 /** Structured JSON logs on stdout (or `destination`, for tests that read them back). */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -37,6 +48,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: { service: "quire" },
       redact: { paths: redactedPaths, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: { err: serializeError },
     },
     destination,
   );

@@ -74,6 +74,8 @@ interface Task {
 // Give up on spawning after this many children in a row die before they are ready (a broken
 // install), instead of forking forever.
 const MAX_FAILED_STARTS = 3;
+// How far past the head of the queue a worker looks for work on a document it has open.
+const LOOK_AHEAD = 64;
 
 /**
  * Runs PDF work in child processes so untrusted files are never parsed in the API process.
@@ -213,21 +215,46 @@ export class RenderPool {
   #dispatch(): void {
     if (this.#closed) return;
     while (this.#queue.length > 0) {
-      const head = this.#queue[0] as Task;
       const idle = [...this.#workers].filter((worker) => worker.state === "idle");
       if (idle.length === 0) break;
-      // Prefer a worker that already has the document open: no bytes to send, nothing to reparse.
-      const key = head.target?.documentKey;
-      const worker = (key !== undefined ? idle.find((w) => w.holds(key)) : undefined) ?? idle[0];
-      if (!worker) break;
-      this.#queue.shift();
-      this.#start(head, worker);
+      const next = this.#pickNext(idle);
+      if (!next) break;
+      this.#queue.splice(next.index, 1);
+      this.#start(next.task, next.worker);
     }
     const live = this.#live();
     const starting = live.filter((worker) => worker.state === "starting").length;
     for (let missing = this.#queue.length - starting; missing > 0 && live.length < this.#size; missing--) {
       live.push(this.#spawn());
     }
+  }
+
+  /**
+   * Which queued task an idle worker runs next. Opening a document in a worker costs a parse and
+   * its fonts again (more than a page's render for a typical paper), and with several documents
+   * in flight FIFO order had every worker open every document, overflowing the per-worker cache
+   * so documents were reopened again and again. So: the head goes to an idle worker that holds
+   * its document; when only a busy worker holds it, an idle worker first takes a task (within a
+   * short look-ahead) for a document it holds itself; otherwise the head goes to any idle worker.
+   */
+  #pickNext(idle: RenderWorkerProcess[]): { task: Task; worker: RenderWorkerProcess; index: number } | undefined {
+    const head = this.#queue[0];
+    if (!head) return undefined;
+    const key = head.target?.documentKey;
+    if (key === undefined) return { task: head, worker: idle[0]!, index: 0 };
+    const holder = idle.find((worker) => worker.holds(key));
+    if (holder) return { task: head, worker: holder, index: 0 };
+    const heldByBusy = [...this.#workers].some((worker) => worker.state === "busy" && worker.holds(key));
+    if (heldByBusy) {
+      const lookAhead = Math.min(this.#queue.length, LOOK_AHEAD);
+      for (const worker of idle) {
+        for (let index = 1; index < lookAhead; index++) {
+          const task = this.#queue[index]!;
+          if (task.target && worker.holds(task.target.documentKey)) return { task, worker, index };
+        }
+      }
+    }
+    return { task: head, worker: idle[0]!, index: 0 };
   }
 
   #live(): RenderWorkerProcess[] {

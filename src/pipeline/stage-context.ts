@@ -3,6 +3,7 @@ import type { PrismaClient } from "../db/prisma-client.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { RenderPool } from "../pdf/render-pool.ts";
 import type { ModelGateway } from "../providers/provider-types.ts";
+import type { TextWork } from "../text-work/text-work-pool.ts";
 import type { CheckpointStore, StageClaim } from "./checkpoint-store.ts";
 import type { ChunkStore } from "./chunk-store.ts";
 import type { PageStore } from "./page-store.ts";
@@ -14,6 +15,8 @@ export interface PipelineDeps {
   pages: PageStore;
   chunks: ChunkStore;
   renderPool: RenderPool;
+  /** CPU-heavy text work (layout, cleaning, summaries, chunking), off the event loop. */
+  textWork: TextWork;
   gateway: ModelGateway;
   /** Weighted by estimated MB: large renders wait instead of exhausting memory. */
   memoryBudget: Bottleneck;

@@ -31,7 +31,8 @@ const SNAPSHOT_SUFFIX = /^-(\d{4}-\d{2}-\d{2}|\d{8}|latest)$/;
 /** Looks up model prices: overrides first, then the defaults; local models are free. */
 export interface PriceTable {
   priceOf(provider: ProviderName, model: string): ModelPrice | null;
-  costOf(provider: ProviderName, model: string, usage: TokenUsage): CallCost;
+  /** The cost of `usage`; `tier: "batch"` applies the provider's batch price factor. */
+  costOf(provider: ProviderName, model: string, usage: TokenUsage, tier?: "standard" | "batch"): CallCost;
 }
 
 /** Builds the price table from config overrides (which win over DEFAULT_PRICES). */
@@ -48,7 +49,7 @@ export function createPriceTable(overrides: PriceOverrides = {}): PriceTable {
     return null;
   }
 
-  function costOf(provider: ProviderName, model: string, usage: TokenUsage): CallCost {
+  function costOf(provider: ProviderName, model: string, usage: TokenUsage, tier: "standard" | "batch" = "standard"): CallCost {
     const price = priceOf(provider, model);
     if (!price) return { costUsd: 0, priced: false };
     // inputTokens includes the cached ones (OpenAI's convention, which the adapters normalise to).
@@ -57,7 +58,8 @@ export function createPriceTable(overrides: PriceOverrides = {}): PriceTable {
       (usage.inputTokens - cached) * price.input +
       cached * (price.cachedInput ?? price.input) +
       usage.outputTokens * price.output;
-    return { costUsd: usd / 1_000_000, priced: true };
+    const factor = tier === "batch" ? (PROVIDERS[provider].batchPriceFactor ?? 1) : 1;
+    return { costUsd: (usd * factor) / 1_000_000, priced: true };
   }
 
   return { priceOf, costOf };

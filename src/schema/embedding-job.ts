@@ -1,3 +1,4 @@
+import { embeddingJobRates } from "../embeddings/embedding-job-rates.ts";
 import type { EmbeddingJob } from "../embeddings/embedding-job-store.ts";
 import { builder } from "./builder.ts";
 import { CallErrorRef, withInputErrors } from "./generation-errors.ts";
@@ -29,6 +30,17 @@ export const EmbeddingJobRef = builder.objectRef<EmbeddingJob>("EmbeddingJob").i
     }),
   }),
 });
+
+builder.objectFields(EmbeddingJobRef, (t) => ({
+  startedAt: t.field({ type: "DateTime", nullable: true, description: "When embedding began.", resolve: (job) => job.startedAt }),
+  elapsedMs: t.float({ nullable: true, description: "Since embedding began, until it ended or now.", resolve: (job) => embeddingJobRates(job, new Date()).elapsedMs }),
+  linesPerSecond: t.float({ nullable: true, description: "Lines stored per second since embedding began.", resolve: (job) => embeddingJobRates(job, new Date()).linesPerSecond }),
+  etaSeconds: t.float({
+    nullable: true,
+    description: "Seconds until the remaining lines are stored at the rate so far; null when unknown or finished.",
+    resolve: (job) => embeddingJobRates(job, new Date()).etaSeconds,
+  }),
+}));
 
 builder.queryField("embeddingJob", (t) =>
   t.field({

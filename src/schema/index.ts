@@ -13,6 +13,8 @@ import "./prompt-benchmark.ts";
 import "./embedding.ts";
 import "./embedding-job.ts";
 import "./embedding-progress.ts";
+import "./usage.ts";
+import "./prompt-batch-job.ts";
 import "./document-research.ts";
 import "./citation-network.ts";
 import "./entity-cluster.ts";

@@ -5,7 +5,9 @@ export type LayoutBlock =
   | { kind: "heading"; level: 1 | 2 | 3; lines: LayoutLine[] }
   | { kind: "paragraph"; lines: LayoutLine[] }
   /** `marker` is "-" for bullets or "N." for numbered items; the lines still carry it. */
-  | { kind: "list-item"; marker: string; lines: LayoutLine[] };
+  | { kind: "list-item"; marker: string; lines: LayoutLine[] }
+  /** `lines` holds one line spanning the table, for placing it among the page's blocks. */
+  | { kind: "table"; rows: string[][]; lines: LayoutLine[] };
 
 type IndentStyle = "first-line" | "hanging" | "none";
 
@@ -13,15 +15,73 @@ const BULLET = /^[•◦▪▫●○■□‣⁃∙·*–-]\s+(?=\S)/u;
 const NUMBERED = /^(?:\(?(\d{1,3})[.)])\s+(?=\S)/;
 const BRACKET_LABEL = /^\[[^\]\s][^\]]{0,48}\]/;
 
+// Section numbers: "3.2", "4.", "A.1", "2" before a capitalised title.
+const SECTION_NUMBER = /^(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.?|[A-Z]\.\d{1,2}\.?)\s+(?=\p{Lu})/u;
+const CAPTION_LABEL = /^(?:Figure|Fig\.|Table)\s*\d/u;
+
+/** Facts of the page's body text that headings are told apart from. */
+export interface BodyStyle {
+  fontSize: number;
+  /** The body text's font; a short line in another, larger font reads as a heading. */
+  fontName?: string;
+}
+
+/**
+ * A short line numbered like a section, in body size or larger, with a title after the number
+ * ("1.1 Diversity of Web Pages", "3 PRELIMINARY INTERVIEWS"): a heading even without weight.
+ */
+function isNumberedHeading(text: string, ratio: number, words: number): boolean {
+  const match = SECTION_NUMBER.exec(text);
+  if (!match || ratio < 0.95 || words > 10 || /[-,;:.]$/.test(text)) return false;
+  const title = text.slice(match[0].length).split(/\s+/);
+  const capitalised = title.filter((word) => /^\p{Lu}/u.test(word)).length;
+  // "1. We formalize the problem" is a list item; "2.1 Web model" has a sub-number.
+  return match[0].includes(".") && /\d\.\d/.test(match[0]) ? true : capitalised >= 0.5 * title.length;
+}
+
+/**
+ * A short capitalised line in a font other than the body's and a little larger ("Search
+ * results" in a journal's heading face); buildBlocks keeps it only when it stands alone in
+ * that style, since a whole paragraph may be set in another face (an abstract).
+ */
+function isStyledHeading(line: LayoutLine, body: BodyStyle, ratio: number, words: number): boolean {
+  const plain = line.text.replace(/\*\*/g, "").trim();
+  return (
+    body.fontName !== undefined &&
+    line.fontName !== body.fontName &&
+    ratio >= 1.02 &&
+    words <= 8 &&
+    /^\p{Lu}/u.test(plain) &&
+    !/[.,;]$/.test(plain) &&
+    !CAPTION_LABEL.test(plain)
+  );
+}
+
+function isCapitals(text: string): boolean {
+  const letters = text.replace(/[^\p{L}]/gu, "");
+  // Scripts without case (Arabic, Hebrew, CJK) have no capitals to set a heading apart.
+  const cased = [...letters].filter((letter) => letter.toUpperCase() !== letter.toLowerCase());
+  return cased.length >= 2 && cased.length >= 0.8 * [...letters].length && cased.every((letter) => letter === letter.toUpperCase());
+}
+
+function sameStyle(a: LayoutLine | undefined, b: LayoutLine): boolean {
+  return a !== undefined && a.fontName === b.fontName && Math.abs(a.fontSize - b.fontSize) < 0.5 && Math.abs(a.y0 - b.y0) < 2.5 * b.fontSize;
+}
+
 /** Heading level of a line from its size relative to body text, or 0 for body text. */
-function headingLevel(line: LayoutLine, bodyFontSize: number): 0 | 1 | 2 | 3 {
+function headingLevel(line: LayoutLine, body: BodyStyle): 0 | 1 | 2 | 3 {
   if (!/\p{L}{2}/u.test(line.text)) return 0;
-  const ratio = line.fontSize / bodyFontSize;
+  const ratio = line.fontSize / body.fontSize;
   const words = line.text.split(/\s+/).length;
   if (ratio >= 1.6 && words <= 20) return 1;
   if (words > 15) return 0;
   if (ratio >= 1.25) return 2;
   if (ratio < 0.95 || /[,;]$/.test(line.text)) return 0;
+  const plain = line.text.replace(/\*\*/g, "").trim();
+  // "Sentence:", "High Confidence Tuples:": labels of a box or a run-in lead, not sections.
+  if (plain.endsWith(":")) return 0;
+  if (isNumberedHeading(plain, ratio, words)) return 3;
+  if (isStyledHeading(line, body, ratio, words)) return 3;
   if (/\.$/.test(line.text) && words > 4) return 0;
   // Slightly larger lines are headings only when also set apart by weight or capitals: author
   // and affiliation lines under a title are often a point or two larger than body text.
@@ -29,7 +89,7 @@ function headingLevel(line: LayoutLine, bodyFontSize: number): 0 | 1 | 2 | 3 {
   if (ratio >= 1.15 && words <= 6) return 3;
   // Older papers mark sections with capitals ("REFERENCES", "1 INTRODUCTION").
   const letters = line.text.replace(/[^\p{L}]/gu, "");
-  if (letters.length >= 4 && words <= 6 && letters === letters.toUpperCase()) return 3;
+  if (letters.length >= 4 && words <= 6 && isCapitals(letters)) return 3;
   return 0;
 }
 
@@ -104,7 +164,8 @@ function continuesBlock(
   if (pitch <= 0 || pitch > allowed + 1) return false;
   // Headings are often centred, so only size and spacing tell whether a line continues one;
   // a section heading directly followed by a slightly smaller subsection heading is two.
-  if (heading) return cur.fontSize === prev.fontSize;
+  // "METHODS" over "Search strategy": a section and its first subsection, not one heading.
+  if (heading) return cur.fontSize === prev.fontSize && isCapitals(cur.text) === isCapitals(prev.text);
   const em = cur.fontSize;
   const dx = cur.x0 - prev.x0;
   const prevShort = prev.x1 < facts.right - 2 * em;
@@ -128,14 +189,24 @@ function finishBlock(level: 0 | 1 | 2 | 3, lines: LayoutLine[]): LayoutBlock {
  * Groups the lines of one reading region (top to bottom) into headings, paragraphs and list
  * items using vertical gaps, size changes, indentation and list markers.
  */
-export function buildBlocks(lines: readonly LayoutLine[], bodyFontSize: number): LayoutBlock[] {
+export function buildBlocks(lines: readonly LayoutLine[], body: BodyStyle): LayoutBlock[] {
   if (lines.length === 0) return [];
   const sizes = new Set(lines.map((line) => line.fontSize));
   const facts: RegionFacts = {
     right: Math.max(...lines.map((line) => line.x1)),
     pitchBySize: new Map([...sizes].map((size) => [size, typicalPitch(lines, size)])),
   };
-  const levels = lines.map((line) => headingLevel(line, bodyFontSize));
+  const levels = lines.map((line, i) => {
+    const level = headingLevel(line, body);
+    // A line that is a heading only by its face must stand alone in that face.
+    const byFaceOnly = level === 3 && isStyledHeading(line, body, line.fontSize / body.fontSize, line.text.split(/\s+/).length);
+    if (byFaceOnly && headingLevel({ ...line, fontName: body.fontName ?? "" }, body) === 0) {
+      const bodyLike = (other: LayoutLine | undefined) =>
+        sameStyle(other, line) && !isStyledHeading(other!, body, other!.fontSize / body.fontSize, other!.text.split(/\s+/).length);
+      if (bodyLike(lines[i - 1]) || bodyLike(lines[i + 1])) return 0;
+    }
+    return level;
+  });
   // Indentation style is judged between headings, so a bibliography set with hanging indents is
   // not outvoted by the body text above its heading.
   const styles: IndentStyle[] = [];

@@ -1,10 +1,13 @@
 import { buildBlocks, type LayoutBlock } from "./layout-blocks.ts";
 import { readingRegions } from "./layout-columns.ts";
+import { figureBlocks, placeFigures, splitFigureText } from "./layout-figures.ts";
 import { reorderFloats } from "./layout-floats.ts";
-import { estimateBodyFontSize, repairFontSizes } from "./layout-fonts.ts";
-import { buildLines, buildSegments, type LayoutLine } from "./layout-lines.ts";
+import { findTables, renderTable } from "./layout-tables.ts";
+import { estimateBodyFontSize, repairFontSizes, roundFontSize } from "./layout-fonts.ts";
+import { demoteAuthorNames, headingText } from "./layout-headings.ts";
+import { buildLines, buildSegments, dominantFontName, type LayoutLine } from "./layout-lines.ts";
 import { dropRunningSegments, findRunningLines, type RunningLines } from "./layout-running-lines.ts";
-import type { PageTextLayer } from "./text-item.ts";
+import type { FormFieldValue, PageTextLayer, TextItem } from "./text-item.ts";
 
 /** Options of layoutToMarkdown. */
 export interface LayoutOptions {
@@ -42,9 +45,9 @@ function escapeLineStart(text: string): string {
 }
 
 function renderBlock(block: LayoutBlock): string {
+  if (block.kind === "table") return renderTable(block.rows);
   if (block.kind === "heading") {
-    const text = block.lines.map((line) => line.text).join(" ").replace(/\s+/g, " ");
-    return `${"#".repeat(block.level)} ${text}`;
+    return `${"#".repeat(block.level)} ${headingText(block)}`;
   }
   const lines = block.lines.map((line, index) => {
     const rendered = renderLine(line, true);
@@ -52,6 +55,21 @@ function renderBlock(block: LayoutBlock): string {
     return escapeLineStart(rendered);
   });
   return lines.join("\n");
+}
+
+/**
+ * Filled form values, top to bottom, each marked "[form]" so a reader (or a model) can tell the
+ * user's answers from the form's printed text.
+ */
+function renderFormFields(fields: readonly FormFieldValue[]): string {
+  const sorted = [...fields].sort((a, b) => a.y - b.y || a.x - b.x);
+  return sorted.map((field) => `- [form] ${field.name.replace(/\s+/g, " ")}: ${field.value.replace(/\s+/g, " ")}`).join("\n");
+}
+
+/** The font of the page's body-size text, when the page has any. */
+function bodyFontName(items: readonly TextItem[], bodyFontSize: number): string | undefined {
+  const body = items.filter((item) => roundFontSize(item.fontSize) === roundFontSize(bodyFontSize));
+  return body.length > 0 ? dominantFontName(body) : undefined;
 }
 
 /**
@@ -64,9 +82,22 @@ export function layoutToMarkdown(page: PageTextLayer, options: LayoutOptions = {
   const bodyFontSize = options.bodyFontSize ?? estimateBodyFontSize([repaired]);
   const built = buildSegments(repaired.items);
   const segments = options.runningLines ? dropRunningSegments(built, repaired.height, options.runningLines) : built;
+  const body = { fontSize: bodyFontSize, fontName: bodyFontName(repaired.items, bodyFontSize) };
+  const found = findTables(segments);
+  const split = splitFigureText(found.rest, page.figures ?? []);
   const blocks: LayoutBlock[] = [];
-  for (const region of readingRegions(segments, repaired.width)) blocks.push(...buildBlocks(buildLines(region), bodyFontSize));
-  return reorderFloats(blocks, { bodyFontSize, pageHeight: repaired.height }).map(renderBlock).join("\n\n");
+  for (const region of readingRegions(split.text, repaired.width)) blocks.push(...buildBlocks(buildLines(region), body));
+  const figures = split.figures.map(({ box, segments: inBox }) => ({ box, blocks: figureBlocks(inBox, body) }));
+  for (const table of found.tables) {
+    const { x0, y0, x1, y1 } = table.line;
+    figures.push({ box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, blocks: [{ kind: "table", rows: table.rows, lines: [table.line] }] });
+  }
+  const placed = placeFigures(demoteAuthorNames(blocks, repaired.height), figures);
+  const floats = new Set(figures.flatMap((figure) => figure.blocks));
+  const ordered = reorderFloats(placed, { bodyFontSize, pageHeight: repaired.height, floats });
+  const rendered = ordered.map(renderBlock);
+  if (page.formFields?.length) rendered.push(renderFormFields(page.formFields));
+  return rendered.join("\n\n");
 }
 
 /** layoutToMarkdown for every page of a document, measuring headings against its body text. */

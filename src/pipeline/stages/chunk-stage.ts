@@ -1,11 +1,10 @@
-import { chunkMarkdownPages } from "../../text/chunk-text.ts";
 import type { StageHandler } from "../stage-context.ts";
 
 /** Splits the cleaned document by headings and paragraphs into overlapping token-sized chunks. */
 export const chunkStage: StageHandler = async (context) => {
   const { deps, document, claim } = context;
   const pages = (await deps.pages.column(document.id, "cleaned")).map((page) => page.value);
-  const chunks = chunkMarkdownPages(pages, { targetTokens: 512, overlapTokens: 64 });
+  const chunks = await deps.textWork.run("chunkMarkdownPages", [pages, { targetTokens: 512, overlapTokens: 64 }], { signal: context.signal });
   await deps.chunks.replace(claim, chunks);
   return { output: { chunks: chunks.length, tokens: chunks.reduce((sum, chunk) => sum + chunk.tokenCount, 0) } };
 };

@@ -1,4 +1,3 @@
-import { extractReferences } from "../../citations/extract-references.ts";
 import { linkCitations } from "../../citations/link-citations.ts";
 import { extractEntityMentions } from "../../research/entity-mentions.ts";
 import { extractPaperMetadata, type PdfMetadata } from "../../research/paper-metadata.ts";
@@ -28,7 +27,7 @@ export const citationsStage: StageHandler = async (context) => {
   const pages = (await deps.pages.column(document.id, "cleaned")).map((page) => page.value);
   const pdf = (await deps.checkpoints.output<PdfMetadata>(document.id, "VALIDATE")) ?? {};
   const metadata = extractPaperMetadata(pages[0] ?? "", { ...(pdf.title ? { title: pdf.title } : {}), ...(pdf.info ? { info: pdf.info } : {}) });
-  const references = extractReferences(pages).map(({ index, raw, title, year, doi, arxivId, authors }) => ({
+  const references = (await deps.textWork.run("extractReferences", [pages], { signal: context.signal })).map(({ index, raw, title, year, doi, arxivId, authors }) => ({
     index,
     raw,
     authors: authors ?? [],

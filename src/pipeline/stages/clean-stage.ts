@@ -1,5 +1,3 @@
-import { guessDocumentTitle } from "../../citations/guess-document-title.ts";
-import { cleanPages } from "../../text/clean-pages.ts";
 import type { StageHandler } from "../stage-context.ts";
 
 /**
@@ -9,14 +7,13 @@ import type { StageHandler } from "../stage-context.ts";
 export const cleanStage: StageHandler = async (context) => {
   const { deps, document, claim } = context;
   const pages = await deps.pages.column(document.id, "markdown");
-  const cleaned = cleanPages(pages.map((page) => page.value));
+  const { pages: cleaned, title: guessed } = await deps.textWork.run("cleanPages", [pages.map((page) => page.value)], { signal: context.signal });
   await deps.pages.saveMarkdown(
     claim,
     "CLEAN",
     pages.map((page, index) => ({ number: page.number, text: cleaned[index] ?? "" })),
   );
   await context.reportPages(pages.length, pages.length);
-  const guessed = cleaned[0] ? guessDocumentTitle(cleaned[0]) : undefined;
   if (guessed) await deps.prisma.documentJob.update({ where: { id: document.id }, data: { title: guessed.slice(0, 500) } });
   return { output: { pages: pages.length, title: guessed ?? null } };
 };

@@ -1,7 +1,3 @@
-import { estimateBodyFontSize, repairFontSizes } from "../../text/layout-fonts.ts";
-import { findRunningLines } from "../../text/layout-running-lines.ts";
-import { layoutToMarkdown } from "../../text/layout-to-markdown.ts";
-import { ocrTextToMarkdown } from "../../text/ocr-text-to-markdown.ts";
 import type { PageTextLayer } from "../../text/text-item.ts";
 import { modelPageMarkdown } from "../model-page-markdown.ts";
 import { runPages } from "../run-pages.ts";
@@ -19,18 +15,14 @@ export const parseStage: StageHandler = async (context) => {
   const layers = new Map<number, PageTextLayer | undefined>();
   for (const number of pending) layers.set(number, await deps.pages.textLayer(document.id, number));
   const withItems = [...layers.values()].filter((layer): layer is PageTextLayer => Boolean(layer?.items.length));
-  const repaired = withItems.map(repairFontSizes);
-  const bodyFontSize = withItems.length ? estimateBodyFontSize(repaired) : undefined;
-  const runningLines = findRunningLines(repaired);
+  const layout = await deps.textWork.run("documentLayout", [withItems], { signal: context.signal });
   const texts = new Map((await deps.pages.column(document.id, "text")).map((row) => [row.number, row.value]));
   const useModel = deps.gateway.defaults().provider !== "local";
   const warnings: string[] = [];
 
   await runPages(context, pending, total, async (pageNumber) => {
     const layer = layers.get(pageNumber);
-    const local = layer?.items.length
-      ? layoutToMarkdown(layer, { bodyFontSize, runningLines })
-      : ocrTextToMarkdown(texts.get(pageNumber) ?? "");
+    const local = await deps.textWork.run("pageMarkdown", [layer, texts.get(pageNumber) ?? "", layout], { signal: context.signal });
     let markdown = local;
     if (useModel) {
       const image = await deps.pages.image(document.id, pageNumber);

@@ -1,4 +1,3 @@
-import { summarizeExtractive } from "../../text/summarize-extractive.ts";
 import { asPromptData } from "../prompt-data.ts";
 import type { StageHandler } from "../stage-context.ts";
 
@@ -9,7 +8,7 @@ const SYSTEM =
 export const summarizeStage: StageHandler = async (context) => {
   const { deps, document } = context;
   const pages = (await deps.pages.column(document.id, "cleaned")).map((page) => page.value);
-  const local = summarizeExtractive(pages, { maxSentences: 5, maxTokens: 400 });
+  const local = await deps.textWork.run("summarizeExtractive", [pages, { maxSentences: 5, maxTokens: 400 }], { signal: context.signal });
   let summary = local.text;
   const warnings: string[] = [];
   if (deps.gateway.defaults().provider !== "local" && local.text) {

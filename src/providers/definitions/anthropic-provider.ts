@@ -10,6 +10,7 @@ export const anthropicProvider: ProviderDefinition = {
   defaultEmbeddingModel: null,
   ownsModel: /^claude-/,
   limits: {},
+  batchPriceFactor: 0.5,
   free: false,
   // List prices; cache writes are billed as plain input here, a slight under-estimate.
   prices: {
@@ -33,4 +34,6 @@ export const anthropicProvider: ProviderDefinition = {
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
         })
       : null,
+  // Anthropic's Message Batches API is not wired yet: submitPromptBatch refuses anthropic.
+  createBatchClient: () => null,
 };

@@ -10,8 +10,10 @@ export const localProvider: ProviderDefinition = {
   defaultEmbeddingModel: LOCAL_EMBEDDING_MODEL,
   ownsModel: /^local-/,
   limits: {},
+  batchPriceFactor: null,
   free: true,
   prices: {},
   secrets: () => [],
   create: (options) => createLocalAdapter({ embeddingDim: options.localEmbeddingDim }),
+  createBatchClient: () => null,
 };

@@ -1,3 +1,4 @@
+import type { BatchClient } from "../batch/batch-client.ts";
 import type { FetchLike, ProviderAdapter } from "../provider-adapter.ts";
 import type { ProviderLimits, ResolvedProviderOptions } from "../provider-options.ts";
 import type { ProviderName } from "../provider-types.ts";
@@ -30,10 +31,14 @@ export interface ProviderDefinition {
   limits: Partial<ProviderLimits>;
   /** Every call is free whatever the model (the offline provider). */
   free: boolean;
+  /** Price factor of its batch API (0.5: half price), null when it has none. */
+  batchPriceFactor: number | null;
   /** List prices, USD per 1M tokens (LLM_PRICES overrides them). */
   prices: PriceOverrides;
   /** Values that must never appear in a log line or an error message. */
   secrets(options: ResolvedProviderOptions): string[];
   /** The adapter, or null when the options do not configure this provider. */
   create(options: ResolvedProviderOptions, deps: AdapterFactoryDeps): ProviderAdapter | null;
+  /** Its batch API client, or null when it has none or is not configured. */
+  createBatchClient(options: ResolvedProviderOptions, deps: AdapterFactoryDeps): BatchClient | null;
 }

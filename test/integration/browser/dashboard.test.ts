@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,8 +6,10 @@ import { buildApp, type App } from "../../../src/app.ts";
 import { loadConfig } from "../../../src/config.ts";
 import { createLogger } from "../../../src/logging/logger.ts";
 import { createTestUserWithKey, type TestUserWithKey } from "../../helpers/auth.ts";
+import { startFakeLlmServer, type FakeLlmServer } from "../../helpers/fake-llm-server.ts";
 import { buildTextPdf } from "../../helpers/pdf-fixtures.ts";
 import { startTestApp, type TestApp } from "../../helpers/test-app.ts";
+import { havePapers, papersDir } from "../research/research-support.ts";
 import { buildDashboard, launchBrowser, SCREENSHOTS, type TestBrowser } from "./browser-support.ts";
 
 /**
@@ -15,6 +17,8 @@ import { buildDashboard, launchBrowser, SCREENSHOTS, type TestBrowser } from "./
  * browser talks to is an API-only process (QUIRE_ROLE=api), so a batch uploaded before the
  * worker process starts stays queued until the test cancels it: cancel and retry are tested
  * without racing the pipeline. The worker (QUIRE_ROLE=worker, same database) starts after that.
+ * Form fields no profile answers go to a fake OpenAI-compatible server on 127.0.0.1 (called by
+ * the Quire server, never by the browser).
  */
 
 const WAIT = { timeout: 60_000 };
@@ -24,6 +28,7 @@ const textOf = async (page: TestBrowser["page"], selector: string): Promise<stri
 
 describe("dashboard and GraphiQL in Chromium", () => {
   let api: TestApp;
+  let llm: FakeLlmServer;
   let worker: App | undefined;
   let owner: TestUserWithKey;
   let origin: string;
@@ -33,7 +38,11 @@ describe("dashboard and GraphiQL in Chromium", () => {
 
   beforeAll(async () => {
     await buildDashboard();
-    api = await startTestApp({ listen: true, env: { QUIRE_ROLE: "api", HOST: "127.0.0.1" } });
+    llm = await startFakeLlmServer();
+    api = await startTestApp({
+      listen: true,
+      env: { QUIRE_ROLE: "api", HOST: "127.0.0.1", LLM_PROVIDER: "openai", OPENAI_BASE_URL: llm.openaiBaseUrl, OPENAI_API_KEY: "sk-test-key", EMBEDDING_PROVIDER: "local" },
+    });
     owner = await createTestUserWithKey(api.app.services().db.prisma);
     const address = api.app.address()!;
     origin = `http://127.0.0.1:${address.port}`;
@@ -53,12 +62,13 @@ describe("dashboard and GraphiQL in Chromium", () => {
     await b?.close();
     await worker?.stop();
     await api?.close();
+    await llm?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const startWorker = async (): Promise<void> => {
     const config = loadConfig({ DATABASE_URL: api.database.url, PORT: "0", LOG_LEVEL: "silent", NODE_ENV: "test", QUIRE_ROLE: "worker", QUIRE_RENDER_WORKERS: "1" });
-    worker = buildApp(config, { logger: createLogger("silent") });
+    worker = buildApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent") });
     await worker.start({ listen: false });
   };
 
@@ -156,7 +166,60 @@ describe("dashboard and GraphiQL in Chromium", () => {
       .poll(() => page.locator("#thumbnails img").evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth > 0)), WAIT)
       .toEqual([true, true, true]);
     expect((await page.locator("#summary").innerText()).length).toBeGreaterThan(20);
+    expect(await page.locator("#references li").allInnerTexts()).toEqual([
+      expect.stringContaining("Author 1. On fixture number 1."),
+      expect.stringContaining("Author 2. On fixture number 2."),
+    ]);
     await b.screenshot("document");
+  });
+
+  // Three real papers that cite each other (PPCoin cites Bitcoin; Primecoin cites both).
+  it.skipIf(!havePapers)("shows a batch's research view: report, citation network as a graph and a table, exports", async () => {
+    const { page } = b;
+    await page.goto(`${origin}/#/upload`);
+    await page.waitForSelector("#upload-title", WAIT);
+    await page.setInputFiles("#files", ["cc-bitcoin-2008.pdf", "cc-ppcoin-2012.pdf", "cc-primecoin-2013.pdf"].map((name) => join(papersDir, name)));
+    await page.waitForSelector("#file-list li:nth-child(3)", WAIT);
+    for (const box of await page.locator('input[name="stage"]').all()) {
+      if ((await box.getAttribute("value")) !== "CITATIONS") await box.uncheck();
+    }
+    await page.click("form button[type=submit]");
+    await page.waitForSelector("#batch-status", WAIT);
+    await expect.poll(() => page.locator("#batch-status").innerText(), { timeout: 180_000 }).toBe("COMPLETED");
+    await page.click("#research-link");
+    await page.waitForSelector("#citation-graph canvas", WAIT);
+    await expect.poll(() => page.locator("#network-nodes tbody tr").count(), WAIT).toBe(3);
+    const citedBy = await page.locator("#network-nodes tbody tr").evaluateAll((rows) =>
+      Object.fromEntries(rows.map((row) => [row.querySelector("th")!.textContent, Number(row.querySelector('td[data-label="Cited by"]')!.textContent)])),
+    );
+    expect(Object.values(citedBy).sort()).toEqual([0, 1, 2]);
+    expect(await page.locator("#network-metrics").innerText()).toContain("3 documents · 3 citations within the batch");
+    expect(await page.locator("#batch-report").innerText()).toContain("3 of 3 completed, 0 failed");
+    await b.screenshot("research");
+    await page.click("#export-graphml");
+    const [download] = await Promise.all([page.waitForEvent("download", WAIT), page.click("#export-graphml-link")]);
+    const graphml = readFileSync((await download.path())!, "utf8");
+    expect(graphml).toContain("<graphml");
+    expect(graphml).toContain("cc-bitcoin-2008.pdf");
+  }, 240_000);
+
+  it("embeds a text file with embedFile, follows embeddingProgress and offers the vectors", async () => {
+    const { page } = b;
+    const lines = join(dir!, "lines.txt");
+    writeFileSync(lines, "first line\nsecond line\n\nthird line\n");
+    await page.goto(`${origin}/#/embeddings`);
+    await page.setInputFiles("#embed-file", lines);
+    await page.click("form button[type=submit]");
+    await expect.poll(() => page.locator("#embed-status").innerText(), WAIT).toContain("completed · 3 of 3 lines");
+    await page.click("#download-embeddings");
+    await page.waitForSelector("#embeddings-link", WAIT);
+    const [download] = await Promise.all([page.waitForEvent("download", WAIT), page.click("#embeddings-link")]);
+    expect(download.suggestedFilename()).toBe("lines.ndjson");
+    const text = readFileSync((await download.path())!, "utf8");
+    const rows = text.trim().split("\n").map((line) => JSON.parse(line) as { text: string; vector: number[] });
+    expect(rows.map((row) => row.text)).toEqual(["first line", "second line", "third line"]);
+    expect(rows.every((row) => row.vector.length > 0)).toBe(true);
+    await b.screenshot("embeddings");
   });
 
   it("fills a form with generateBatchLive and shows every field with its source", async () => {
@@ -165,11 +228,13 @@ describe("dashboard and GraphiQL in Chromium", () => {
     await page.waitForSelector("#forms-title", WAIT);
     await page.click("#run-fill");
     await expect.poll(() => page.locator("#fill-summary").innerText(), WAIT).toContain("6 fields");
+    await b.screenshot("form-fill");
     const sources = await page.locator("#fill-rows tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-source")));
     expect(sources).toHaveLength(6);
-    for (const source of sources) expect(["EXTRACTED", "CACHED", "GENERATED"]).toContain(source);
+    expect(sources.filter((source) => source === "EXTRACTED")).toHaveLength(5);
+    expect(await page.locator("#fill-rows tr[data-field=motivation]").getAttribute("data-source")).toBe("GENERATED");
+    expect((await page.locator("#fill-rows tr[data-field=motivation] td.value").innerText()).length).toBeGreaterThan(0);
     expect(await page.locator("#fill-rows tr[data-field=email] td.value").innerText()).toBe("ada@example.org");
-    await b.screenshot("form-fill");
   });
 
   it("made no request to any other host and raised no script error", () => {

@@ -3,8 +3,8 @@
  * checkpoint finishing and the next stage's checkpoint starting (enqueue -> LISTEN/NOTIFY ->
  * claim), and from upload to the first stage. Prints p50/p95/max.
  *
- *   npx node bench/queue-latency.ts            # embedded PostgreSQL
- *   DATABASE_URL=postgresql://... npx node bench/queue-latency.ts
+ *   npm run bench -- queue [documents, default 10]     # embedded PostgreSQL
+ *   DATABASE_URL=postgresql://... npm run bench -- queue
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -15,6 +15,8 @@ import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/logging/logger.ts";
 import { expandStages } from "../src/pipeline/stage-order.ts";
 import { buildTextPdf } from "../test/helpers/pdf-fixtures.ts";
+import { emitBenchResult } from "./bench-output.ts";
+import { percentile, SHARED_MACHINE_NOTE } from "./bench-tools.ts";
 
 const documents = Number(process.argv[2] ?? 10);
 const dataDir = await mkdtemp(path.join(os.tmpdir(), "quire-bench-queue-"));
@@ -55,6 +57,15 @@ try {
   console.log(`stage -> next stage started: ${stats(handoffs)}`);
   console.log(`upload -> first stage started: ${stats(firstStage)}`);
   console.log("(gaps include waiting for a free slot: QUIRE_MAX_CONCURRENT_DOCUMENTS documents run at once)");
+  await emitBenchResult(
+    "queue",
+    [
+      { name: "handoffP50", value: percentile(handoffs, 0.5), unit: "ms", reference: 20, referenceLabel: "target <", higherIsBetter: false },
+      { name: "handoffP95", value: percentile(handoffs, 0.95), unit: "ms", higherIsBetter: false },
+      { name: "uploadToFirstStageP50", value: percentile(firstStage, 0.5), unit: "ms", higherIsBetter: false },
+    ],
+    { documents, stages: plan, note: SHARED_MACHINE_NOTE },
+  );
 } finally {
   await app.stop();
   await rm(dataDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * provider of test/helpers, which answers after a fixed latency. The fake provider runs in a
  * child process, as a real provider would be elsewhere: its own CPU does not count here.
  *
- * Run: npx node bench/generation-gateway.ts
+ * Run: npm run bench -- generate
  * Uses a temporary database on DATABASE_URL's server when it is set (created and dropped
  * here), otherwise an embedded PostgreSQL in a temporary directory.
  */
@@ -16,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { buildApp } from "../src/app.ts";
+import { emitBenchResult, type BenchFigure } from "./bench-output.ts";
 import { report, wallTime } from "./bench-report.ts";
 import { createApiKey } from "../src/auth/api-key-service.ts";
 import { loadConfig } from "../src/config.ts";
@@ -81,6 +82,14 @@ function creativeFields(count: number, tag: string): FormFieldInput[] {
 
 
 
+const figures: BenchFigure[] = [];
+
+/** Prints the PASS/FAIL line and keeps the figure for the JSON line and the chart. */
+function judged(name: string, value: number, unit: string, target: number): boolean {
+  figures.push({ name, value, unit, reference: target, referenceLabel: "target <", higherIsBetter: false });
+  return report(name, value, unit, target);
+}
+
 async function runBench(): Promise<void> {
   // --- database, fake provider, app ---------------------------------------------------------
   const fake = await startFakeProviderProcess();
@@ -130,7 +139,7 @@ async function runBench(): Promise<void> {
     {
       await fake.reset();
       const ms = await wallTime(() => generateBatch(deps, { fields: creativeFields(10, "a"), profile, context, maxParallel: 5 }, options));
-      results.push(report(`10 creative fields, ${PROVIDER_LATENCY_MS} ms provider, maxParallel 5`, ms, "ms", 4500));
+      results.push(judged(`10 creative fields, ${PROVIDER_LATENCY_MS} ms provider, maxParallel 5`, ms, "ms", 4500));
       const stats = await fake.stats();
       console.log(`      provider requests: ${stats.requests}, most in flight: ${stats.maxInFlight}`);
     }
@@ -141,7 +150,7 @@ async function runBench(): Promise<void> {
         const { summary } = await generateBatch(deps, { fields: creativeFields(20, "b"), profile, context, maxParallel: 5 }, options);
         efficiency = summary.parallelEfficiency;
       });
-      results.push(report(`20 creative fields, ${PROVIDER_LATENCY_MS} ms provider, maxParallel 5`, ms, "ms", 8500));
+      results.push(judged(`20 creative fields, ${PROVIDER_LATENCY_MS} ms provider, maxParallel 5`, ms, "ms", 8500));
       const stats = await fake.stats();
       console.log(`      provider requests: ${stats.requests}, most in flight: ${stats.maxInFlight}, parallelEfficiency: ${efficiency}`);
     }
@@ -152,7 +161,7 @@ async function runBench(): Promise<void> {
       const samples: number[] = [];
       for (let i = 0; i < 20; i++) samples.push(await wallTime(() => generateBatch(deps, { fields, profile, context }, options)));
       samples.sort((a, b) => a - b);
-      results.push(report("cached field (whole 1-field batch, median of 20)", samples[10]!, "ms", 50));
+      results.push(judged("cached field (whole 1-field batch, median of 20)", samples[10]!, "ms", 50));
       console.log(`      provider requests during the 20 runs: ${(await fake.stats()).requests}; p95 ${samples[18]!.toFixed(2)} ms`);
     }
     {
@@ -179,7 +188,7 @@ async function runBench(): Promise<void> {
       const ms = await wallTime(() =>
         generateBatch(deps, { fields: creativeFields(count, `d${maxParallel}`), profile, context, maxParallel }, options),
       );
-      results.push(report(`per-field overhead, 0 ms provider, ${count} fields, maxParallel ${maxParallel}`, ms / count, "ms", 5));
+      results.push(judged(`per-field overhead, 0 ms provider, ${count} fields, maxParallel ${maxParallel}`, ms / count, "ms", 5));
       const stats = await fake.stats();
       console.log(`      provider requests: ${stats.requests}, most in flight: ${stats.maxInFlight}`);
     }
@@ -214,6 +223,7 @@ async function runBench(): Promise<void> {
   }
 
   console.log(results.every(Boolean) ? "\nAll targets met." : "\nSome targets missed.");
+  await emitBenchResult("generate", figures, { providerLatencyMs: PROVIDER_LATENCY_MS });
 }
 
 if (process.argv[2] === "--fake-provider") {

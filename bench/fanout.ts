@@ -3,9 +3,10 @@
 // use separate bus instances with their own connections, as two processes would; both live in
 // this process so one clock times the trip.
 //
-//   npx node bench/fanout-latency.ts [--database-url URL] [--redis-url URL]
-//                                    [--messages 300] [--interval-ms 5]
+//   npm run bench -- fanout [--database-url URL] [--redis-url URL] [--messages 300] [--interval-ms 5]
 import { parseArgs } from "node:util";
+import { emitBenchResult, type BenchFigure } from "./bench-output.ts";
+import { SHARED_MACHINE_NOTE } from "./bench-tools.ts";
 import type { BatchProgressMessage } from "../src/events/event-types.ts";
 import { createEventBus, type EventBus, type EventBusTransport } from "../src/events/pubsub.ts";
 
@@ -81,6 +82,7 @@ try {
 
 console.log(`node ${process.version}, ${messageCount} messages per run, one every ${intervalMs} ms`);
 console.log("transport  subscribers  deliveries    p50 ms    p99 ms    max ms");
+const figures: BenchFigure[] = [];
 for (const [name, transport] of transports) {
   for (const subscribers of subscriberCounts) {
     const latencies = await measure(transport, subscribers);
@@ -90,5 +92,13 @@ for (const [name, transport] of transports) {
     console.log(
       `${name.padEnd(9)}  ${String(subscribers).padStart(11)}  ${String(latencies.length).padStart(10)}  ${cells.join(" ")}`,
     );
+    figures.push({
+      name: `${name}${subscribers}p99`,
+      value: percentile(latencies, 99),
+      unit: "ms",
+      ...(subscribers === 1_000 ? { reference: 50, referenceLabel: "target <" } : {}),
+      higherIsBetter: false,
+    });
   }
 }
+await emitBenchResult("fanout", figures, { messages: messageCount, intervalMs, note: SHARED_MACHINE_NOTE });

@@ -237,6 +237,16 @@ describe("dashboard and GraphiQL in Chromium", () => {
     expect(await page.locator("#fill-rows tr[data-field=email] td.value").innerText()).toBe("ada@example.org");
   });
 
+  it("lists the batches, newest first, with their usage", async () => {
+    const { page } = b;
+    await page.goto(`${origin}/#/batches`);
+    await expect.poll(() => page.locator("#batches tbody tr[data-batch]").count(), WAIT).toBeGreaterThanOrEqual(2);
+    const first = await page.locator("#batches tbody tr[data-batch]").first().innerText();
+    expect(first).toMatch(/COMPLETED/);
+    expect(await page.locator("#batches td.usage").first().innerText()).toMatch(/^\d+ calls · \d+ tokens · \$\d+\.\d{4}$/);
+    await b.screenshot("batches");
+  });
+
   it("made no request to any other host and raised no script error", () => {
     expect(b.external).toEqual([]);
     expect(b.pageErrors).toEqual([]);

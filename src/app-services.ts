@@ -18,6 +18,8 @@ import { createModelGateway, type ModelGatewayService } from "./providers/model-
 import { PrismaCallLedger } from "./providers/prisma-call-ledger.ts";
 import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
 import { providerOptionsFromConfig } from "./providers/provider-config.ts";
+import { createPromptBatches } from "./generation/batch-api/prompt-batch-wiring.ts";
+import type { PromptBatchJobService } from "./generation/batch-api/prompt-batch-job-service.ts";
 import { UsageService } from "./providers/usage-service.ts";
 import { UsageStore } from "./providers/usage-store.ts";
 import { ResearchReadStore } from "./research/research-read-store.ts";
@@ -41,6 +43,8 @@ export interface DomainServices {
   research: ResearchService;
   /** Usage and cost from the call ledger. */
   usage: UsageService;
+  /** Prompt batches through the providers' batch APIs. */
+  promptBatches: PromptBatchJobService;
 }
 
 /**
@@ -106,6 +110,15 @@ export async function startDomainServices(
     },
   });
   if (runsJobs) queue.register(pipeline.job);
+  const promptBatches = createPromptBatches({
+    prisma,
+    queue,
+    gateway,
+    events,
+    logger: logger.child({ component: "prompt-batches" }),
+    pollMs: config.providers.batchPollMs,
+  });
+  if (runsJobs) queue.register(promptBatches.job);
   await queue.start();
   const reaper = new WorkerReaper({
     prisma,
@@ -156,6 +169,7 @@ export async function startDomainServices(
       embeddingJobs,
       research,
       usage: new UsageService(new UsageStore(prisma)),
+      promptBatches: promptBatches.service,
     },
     stop: async () => {
       const steps = shutdownSteps();

@@ -99,11 +99,6 @@ export async function closeSocket(): Promise<void> {
   await current?.dispose();
 }
 
-/** Test hook and recovery: drops the socket as a network failure would. */
-export function dropSocket(): void {
-  client?.terminate();
-}
-
 export interface SubscriptionHandlers<T> {
   next(data: T): void;
   error?(error: ApiError): void;

@@ -86,14 +86,14 @@ export const UPLOAD_BATCH = `mutation Upload($files: [File!]!, $options: BatchOp
 
 export const BATCHES_QUERY = `query Batches($first: Int, $after: String, $last: Int, $before: String) {
   batches(first: $first, after: $after, last: $last, before: $before) {
-    edges { cursor node { ${BATCH_HEAD} } }
+    edges { cursor node { ${BATCH_HEAD} usage { calls inputTokens outputTokens costUsd } } }
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
 }`;
 
 export interface BatchesPage {
   batches: {
-    edges: { cursor: string; node: BatchHead }[];
+    edges: { cursor: string; node: BatchHead & { usage: { calls: number; inputTokens: number; outputTokens: number; costUsd: number } } }[];
     pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
   };
 }

@@ -10,6 +10,7 @@ import { startFakeLlmServer, type FakeLlmServer } from "../../helpers/fake-llm-s
 import { buildTextPdf } from "../../helpers/pdf-fixtures.ts";
 import { startTestApp, type TestApp } from "../../helpers/test-app.ts";
 import { havePapers, papersDir } from "../research/research-support.ts";
+import type { WebSocketRoute } from "playwright-core";
 import { buildDashboard, launchBrowser, SCREENSHOTS, type TestBrowser } from "./browser-support.ts";
 
 /**
@@ -235,6 +236,43 @@ describe("dashboard and GraphiQL in Chromium", () => {
     expect(await page.locator("#fill-rows tr[data-field=motivation]").getAttribute("data-source")).toBe("GENERATED");
     expect((await page.locator("#fill-rows tr[data-field=motivation] td.value").innerText()).length).toBeGreaterThan(0);
     expect(await page.locator("#fill-rows tr[data-field=email] td.value").innerText()).toBe("ada@example.org");
+  });
+
+  it("recovers from a dropped socket: says so, reconnects, and the batch still reaches COMPLETED", async () => {
+    const { page } = b;
+    // No worker while the socket is cut, so the batch is still running when the view reconnects.
+    await worker!.stop();
+    worker = undefined;
+    const routes: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/graphql$/, (ws) => {
+      ws.connectToServer();
+      routes.push(ws);
+    });
+    await page.goto(`${origin}/#/upload`);
+    await page.reload(); // a fresh page, so its socket goes through the route
+    await page.setInputFiles("#files", files[0]!);
+    await page.waitForSelector("#file-list li", WAIT);
+    await page.click("form button[type=submit]");
+    await expect.poll(() => page.locator("#connection").getAttribute("data-state"), WAIT).toBe("live");
+    expect(await page.locator("#batch-status").innerText()).toBe("QUEUED");
+    await routes.at(-1)!.close({ code: 1001, reason: "test drops the socket" });
+    await expect.poll(() => page.locator("#connection").innerText(), WAIT).toContain("reconnecting");
+    await b.screenshot("batch-reconnecting");
+    await expect.poll(() => routes.length, WAIT).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => page.locator("#connection").getAttribute("data-state"), WAIT).toBe("live");
+    await startWorker();
+    await expect.poll(() => page.locator("#batch-status").innerText(), WAIT).toBe("COMPLETED");
+    expect(await page.locator("#documents tbody tr").getAttribute("data-status")).toBe("COMPLETED");
+  });
+
+  it("lists the batches, newest first, with their usage", async () => {
+    const { page } = b;
+    await page.goto(`${origin}/#/batches`);
+    await expect.poll(() => page.locator("#batches tbody tr[data-batch]").count(), WAIT).toBeGreaterThanOrEqual(2);
+    const first = await page.locator("#batches tbody tr[data-batch]").first().innerText();
+    expect(first).toMatch(/COMPLETED/);
+    expect(await page.locator("#batches td.usage").first().innerText()).toMatch(/^\d+ calls · \d+ tokens · \$\d+\.\d{4}$/);
+    await b.screenshot("batches");
   });
 
   it("made no request to any other host and raised no script error", () => {

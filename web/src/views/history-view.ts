@@ -31,10 +31,11 @@ export function mountHistory(main: HTMLElement): () => void {
               h("td", { "data-label": "Status" }, h("span", { class: `badge ${node.status.toLowerCase()}` }, node.status)),
               h("td", { "data-label": "Progress" }, progressBar(node.progress, "Batch progress"), h("span", { class: "caption" }, percent(node.progress))),
               h("td", { "data-label": "Documents" }, `${node.completedCount}/${node.documentCount} done, ${node.failedCount} failed`),
+              h("td", { "data-label": "Usage", class: "usage" }, `${node.usage.calls} calls · ${node.usage.inputTokens + node.usage.outputTokens} tokens · $${node.usage.costUsd.toFixed(4)}`),
             ),
           ),
         );
-        if (!batches.edges.length) tbody.append(h("tr", {}, h("td", { colspan: 5 }, "No batches yet. Upload some PDFs to start one.")));
+        if (!batches.edges.length) tbody.append(h("tr", {}, h("td", { colspan: 6 }, "No batches yet. Upload some PDFs to start one.")));
         previous.disabled = page <= 1;
         next.disabled = !batches.pageInfo.hasNextPage;
         pageLabel.textContent = `Page ${page}`;
@@ -64,7 +65,7 @@ export function mountHistory(main: HTMLElement): () => void {
           "table",
           { id: "batches", class: "responsive" },
           h("caption", { class: "visually-hidden" }, "Your batches, newest first"),
-          h("thead", {}, h("tr", {}, ...["Batch", "Created", "Status", "Progress", "Documents"].map((c) => h("th", { scope: "col" }, c)))),
+          h("thead", {}, h("tr", {}, ...["Batch", "Created", "Status", "Progress", "Documents", "Model usage"].map((c) => h("th", { scope: "col" }, c)))),
           tbody,
         ),
       ),

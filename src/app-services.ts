@@ -89,8 +89,10 @@ export async function startDomainServices(
     jobs: [],
     concurrency: limits.maxConcurrentDocuments,
   });
+  const uploads = new UploadStore(prisma, database.url);
   const pipeline = new PipelineService({
     prisma,
+    uploads,
     checkpoints: new CheckpointStore(prisma),
     pages: new PageStore(prisma),
     chunks: new ChunkStore(prisma),
@@ -128,7 +130,6 @@ export async function startDomainServices(
     deadAfterMs: limits.workerDeadAfterMs,
   });
   await reaper.start();
-  const uploads = new UploadStore(prisma);
   // Uploads a crash cut off mid-request are never adopted: unlink those a day old (an upload
   // still arriving on another process is younger than that).
   const swept = await uploads.sweepAbandoned(new Date(Date.now() - 24 * 60 * 60 * 1000));
@@ -184,6 +185,7 @@ export async function startDomainServices(
       await steps.run("text pool", () => textWork.close());
       await steps.run("model gateway", () => gateway.close());
       await steps.run("event bus", () => events.close());
+      await steps.run("upload store", () => uploads.close());
       steps.finish();
     },
   };

@@ -49,6 +49,22 @@ export interface TextItem {
   hasEOL: boolean;
 }
 
+/** A rectangle in points, top-left origin, like TextItem's coordinates. */
+export interface PdfBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The value a user filled into an AcroForm field (the text layer does not carry it). */
+export interface FormFieldValue extends PdfBox {
+  /** The field's tooltip (/TU) when it has one, else the last part of its name. */
+  name: string;
+  /** The text or choice; "[x]" for a ticked checkbox or radio button. */
+  value: string;
+}
+
 /** The text layer of one page. */
 export interface ExtractedPage {
   pageNumber: number;
@@ -56,6 +72,10 @@ export interface ExtractedPage {
   width: number;
   height: number;
   items: TextItem[];
+  /** Figures (images and drawn boxes) found in the operator list; absent when none. */
+  figures?: PdfBox[];
+  /** Filled form fields from the page's widget annotations; absent when none. */
+  formFields?: FormFieldValue[];
 }
 
 /** A pixel rectangle in the OCR'd image, top-left origin, x1/y1 exclusive. */

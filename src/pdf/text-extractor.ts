@@ -1,7 +1,9 @@
-import { Util } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { normalizeUnicode, Util } from "pdfjs-dist/legacy/build/pdf.mjs";
 import type { PDFDocumentProxy, PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { isBoldFont, stripSubsetTag } from "./font-style.ts";
 import { PdfError } from "./pdf-error.ts";
+import { figureRegions } from "./figure-regions.ts";
+import { readFormFields } from "./form-fields.ts";
 import type { ExtractedPage, TextItem } from "./pdf-types.ts";
 import { getPageChecked } from "./page-renderer.ts";
 
@@ -24,13 +26,16 @@ export async function extractPage(doc: PDFDocumentProxy, pageNumber: number): Pr
     const viewport = page.getViewport({ scale: 1 });
     let content;
     try {
-      content = await page.getTextContent();
+      // Ligatures are expanded here, after pdf.js has put right-to-left text in logical order:
+      // expanded before, an Arabic lam-alef ligature comes out reversed.
+      content = await page.getTextContent({ disableNormalization: true });
     } catch (error) {
       throw new PdfError("PDF_CORRUPT", `Text of page ${pageNumber} cannot be read: ${String(error)}`, { cause: error });
     }
     const fontIds = new Set<string>();
     for (const item of content.items) if ("str" in item) fontIds.add(item.fontName);
-    const fonts = await loadFonts(page, fontIds);
+    const operatorList = await readOperatorList(page);
+    const fonts = loadFonts(page, fontIds);
 
     const items: TextItem[] = [];
     for (const item of content.items) {
@@ -42,7 +47,7 @@ export async function extractPage(doc: PDFDocumentProxy, pageNumber: number): Pr
       const font = fonts.get(item.fontName);
       const fontName = font?.name ? stripSubsetTag(font.name) : item.fontName;
       items.push({
-        text: item.str,
+        text: normalizeUnicode(item.str) as string,
         x: e ?? 0,
         y: (f ?? 0) - ascent * fontSize,
         width: item.width,
@@ -53,24 +58,36 @@ export async function extractPage(doc: PDFDocumentProxy, pageNumber: number): Pr
         hasEOL: item.hasEOL,
       });
     }
-    return { pageNumber, width: viewport.width, height: viewport.height, items };
+    const figures = operatorList ? figureRegions(operatorList, viewport.transform, viewport.width, viewport.height) : [];
+    const formFields = await readFormFields(page, viewport);
+    return {
+      pageNumber,
+      width: viewport.width,
+      height: viewport.height,
+      items,
+      ...(figures.length > 0 ? { figures } : {}),
+      ...(formFields.length > 0 ? { formFields } : {}),
+    };
   } finally {
     page.cleanup();
   }
 }
 
-async function loadFonts(page: PDFPageProxy, fontIds: Set<string>): Promise<Map<string, LoadedFont>> {
-  const fonts = new Map<string, LoadedFont>();
-  if (fontIds.size === 0) return fonts;
-  // getTextContent parses fonts but only the operator list ships them to this side; skip the
-  // extra pass when an earlier render of the document already did.
-  if ([...fontIds].some((id) => !page.commonObjs.has(id))) {
-    try {
-      await page.getOperatorList();
-    } catch {
-      // Font names are a hint; text without them is still text.
-    }
+/**
+ * The page's operator list: it ships the fonts' real names to this side and holds the drawing
+ * operations figures are found from. A page whose drawing cannot be read still has its text.
+ */
+async function readOperatorList(page: PDFPageProxy): Promise<{ fnArray: number[]; argsArray: unknown[] } | undefined> {
+  try {
+    const { fnArray, argsArray } = await page.getOperatorList();
+    return { fnArray, argsArray };
+  } catch {
+    return undefined;
   }
+}
+
+function loadFonts(page: PDFPageProxy, fontIds: Set<string>): Map<string, LoadedFont> {
+  const fonts = new Map<string, LoadedFont>();
   for (const id of fontIds) {
     if (page.commonObjs.has(id)) fonts.set(id, page.commonObjs.get(id) as LoadedFont);
   }

@@ -1,5 +1,5 @@
 import type { PrismaClient } from "../db/prisma-client.ts";
-import type { TextItem } from "../text/text-item.ts";
+import type { PageTextLayer } from "../text/text-item.ts";
 import type { StageClaim } from "./checkpoint-store.ts";
 import { StaleAttemptError } from "./stale-attempt-error.ts";
 
@@ -63,11 +63,15 @@ export class PageStore {
 
   async saveText(
     claim: StageClaim,
-    page: { number: number; width: number; height: number; items: TextItem[]; text: string; ocr: boolean },
+    page: { number: number; text: string; ocr: boolean } & PageTextLayer,
   ): Promise<void> {
     // Page size in points from the text layer; RENDER stores pixel sizes only when it ran.
+    // Figures and form values travel with the items, for PARSE's layout.
+    const layer: PageTextLayer = { width: page.width, height: page.height, items: page.items };
+    if (page.figures?.length) layer.figures = page.figures;
+    if (page.formFields?.length) layer.formFields = page.formFields;
     const count = await this.#prisma.$executeRaw`
-      UPDATE pages p SET text_items = ${storableJson({ width: page.width, height: page.height, items: page.items })}::jsonb,
+      UPDATE pages p SET text_items = ${storableJson(layer)}::jsonb,
              text = ${storable(page.text)}, ocr = ${page.ocr},
              width = COALESCE(p.width, ${page.width}), height = COALESCE(p.height, ${page.height})
         FROM checkpoints c
@@ -102,12 +106,12 @@ export class PageStore {
     return row?.image ?? undefined;
   }
 
-  async textLayer(documentId: string, number: number): Promise<{ width: number; height: number; items: TextItem[] } | undefined> {
+  async textLayer(documentId: string, number: number): Promise<PageTextLayer | undefined> {
     const row = await this.#prisma.page.findUnique({
       where: { documentId_number: { documentId, number } },
       select: { textItems: true },
     });
-    return (row?.textItems ?? undefined) as { width: number; height: number; items: TextItem[] } | undefined;
+    return (row?.textItems ?? undefined) as PageTextLayer | undefined;
   }
 
   /** One text column of every page, in page order. */

@@ -5,7 +5,9 @@ export type LayoutBlock =
   | { kind: "heading"; level: 1 | 2 | 3; lines: LayoutLine[] }
   | { kind: "paragraph"; lines: LayoutLine[] }
   /** `marker` is "-" for bullets or "N." for numbered items; the lines still carry it. */
-  | { kind: "list-item"; marker: string; lines: LayoutLine[] };
+  | { kind: "list-item"; marker: string; lines: LayoutLine[] }
+  /** `lines` holds one line spanning the table, for placing it among the page's blocks. */
+  | { kind: "table"; rows: string[][]; lines: LayoutLine[] };
 
 type IndentStyle = "first-line" | "hanging" | "none";
 
@@ -57,7 +59,9 @@ function isStyledHeading(line: LayoutLine, body: BodyStyle, ratio: number, words
 
 function isCapitals(text: string): boolean {
   const letters = text.replace(/[^\p{L}]/gu, "");
-  return letters.length >= 2 && letters === letters.toUpperCase();
+  // Scripts without case (Arabic, Hebrew, CJK) have no capitals to set a heading apart.
+  const cased = [...letters].filter((letter) => letter.toUpperCase() !== letter.toLowerCase());
+  return cased.length >= 2 && cased.length >= 0.8 * [...letters].length && cased.every((letter) => letter === letter.toUpperCase());
 }
 
 function sameStyle(a: LayoutLine | undefined, b: LayoutLine): boolean {
@@ -85,7 +89,7 @@ function headingLevel(line: LayoutLine, body: BodyStyle): 0 | 1 | 2 | 3 {
   if (ratio >= 1.15 && words <= 6) return 3;
   // Older papers mark sections with capitals ("REFERENCES", "1 INTRODUCTION").
   const letters = line.text.replace(/[^\p{L}]/gu, "");
-  if (letters.length >= 4 && words <= 6 && letters === letters.toUpperCase()) return 3;
+  if (letters.length >= 4 && words <= 6 && isCapitals(letters)) return 3;
   return 0;
 }
 
@@ -160,8 +164,8 @@ function continuesBlock(
   if (pitch <= 0 || pitch > allowed + 1) return false;
   // Headings are often centred, so only size and spacing tell whether a line continues one;
   // a section heading directly followed by a slightly smaller subsection heading is two.
-  // "METHODS" over "Search strategy", both in one face: a section and its first subsection.
-  if (heading) return cur.fontSize === prev.fontSize && cur.fontName === prev.fontName && isCapitals(cur.text) === isCapitals(prev.text);
+  // "METHODS" over "Search strategy": a section and its first subsection, not one heading.
+  if (heading) return cur.fontSize === prev.fontSize && isCapitals(cur.text) === isCapitals(prev.text);
   const em = cur.fontSize;
   const dx = cur.x0 - prev.x0;
   const prevShort = prev.x1 < facts.right - 2 * em;

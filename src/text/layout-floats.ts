@@ -6,12 +6,14 @@ import { numericShare } from "./layout-lines.ts";
 const CAPTION = /^(?:\*\*)?(?:Figure|Fig\.|Table|Algorithm|Listing|Chart)\s*[0-9IVXA-Z]{1,4}(?:\.\d+)?\s*(?:\*\*)?\s*[:.–—|]/u;
 const FOOTNOTE_START = /^(?:\d{1,2}|[*∗†‡§¶]+|[a-z])\s*\S|^https?:\/\//u;
 // How far ahead a paragraph's continuation is looked for, in blocks.
-const LOOKAHEAD = 14;
+const LOOKAHEAD = 40;
 
 /** Facts about the page the float rules need. */
 export interface FloatContext {
   bodyFontSize: number;
   pageHeight: number;
+  /** Blocks already known to be floats (the text inside figures). */
+  floats?: ReadonlySet<LayoutBlock>;
 }
 
 function blockFontSize(block: LayoutBlock): number {
@@ -19,6 +21,7 @@ function blockFontSize(block: LayoutBlock): number {
 }
 
 function isRunningText(block: LayoutBlock, context: FloatContext): boolean {
+  if (context.floats?.has(block)) return false;
   return (
     block.kind !== "heading" && blockFontSize(block) >= 0.93 * context.bodyFontSize && !isCaption(block, context) && !isTabular(block)
   );
@@ -46,9 +49,10 @@ function isTabular(block: LayoutBlock): boolean {
  * footnote or any small-print block (chart labels, table cells, notes).
  */
 export function isFloatBlock(block: LayoutBlock, context: FloatContext): boolean {
+  if (context.floats?.has(block)) return true;
   if (isCaption(block, context) || isTabular(block)) return true;
   const size = blockFontSize(block);
-  if (size < 0.85 * context.bodyFontSize) return true;
+  if (size < 0.88 * context.bodyFontSize) return true;
   const first = block.lines[0];
   const low = (first?.y0 ?? 0) > context.pageHeight * 0.6;
   return size < 0.95 * context.bodyFontSize && low && FOOTNOTE_START.test(first?.text ?? "");
@@ -76,8 +80,9 @@ function merge(a: LayoutBlock, b: LayoutBlock): LayoutBlock {
  * previous page go after it, and floats below a paragraph that continues on the next page go
  * before it, so the sentence across the page break stays whole.
  */
-export function reorderFloats(blocks: readonly LayoutBlock[], context: FloatContext): LayoutBlock[] {
+export function reorderFloats(blocks: readonly LayoutBlock[], given: FloatContext): LayoutBlock[] {
   const order = [...blocks];
+  const context: FloatContext = { ...given, floats: captionTails(order, given) };
   // Page start: the first paragraph after floats may continue the previous page's sentence; it
   // goes first (a lower-case one even past other blocks, a heading excepted).
   const firstText = order.findIndex((block) => isRunningText(block, context));
@@ -110,6 +115,27 @@ export function reorderFloats(blocks: readonly LayoutBlock[], context: FloatCont
     }
   }
   return result;
+}
+
+/**
+ * The known floats plus the lines that finish a caption: a centred caption's last line, or its
+ * second sentence, often comes out as a block of its own right under it.
+ */
+function captionTails(blocks: readonly LayoutBlock[], context: FloatContext): Set<LayoutBlock> {
+  const floats = new Set(context.floats ?? []);
+  for (let i = 0; i + 1 < blocks.length; i++) {
+    const [block, next] = [blocks[i]!, blocks[i + 1]!];
+    if (!(isCaption(block, context) || (floats.has(block) && CAPTION_LABEL.test(block.lines[0]?.text ?? "")))) continue;
+    const last = block.lines.at(-1)!;
+    const first = next.lines[0]!;
+    const gap = first.y0 - last.y1;
+    if (next.kind !== "heading" && next.lines.length <= 3 && gap > -2 && gap < 0.8 * last.fontSize && Math.abs(first.fontSize - last.fontSize) < 0.6) {
+      floats.add(block);
+      floats.add(next);
+      i++;
+    }
+  }
+  return floats;
 }
 
 /** Index of the block that continues the unfinished paragraph at `i`, if one follows its floats. */

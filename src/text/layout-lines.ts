@@ -1,3 +1,4 @@
+import { isRightToLeft, rightToLeftOrder } from "./layout-bidi.ts";
 import { isBoldItem, roundFontSize } from "./layout-fonts.ts";
 import type { TextItem } from "./text-item.ts";
 
@@ -166,14 +167,15 @@ export function buildSegments(items: readonly TextItem[]): LayoutSegment[] {
 }
 
 /** Joins a row's items into runs, inserting a space where the gap between items is a word gap. */
-function itemsToRuns(items: readonly TextItem[]): TextRun[] {
+function itemsToRuns(items: readonly TextItem[], rightToLeft = false): TextRun[] {
   const runs: TextRun[] = [];
   let right = -Infinity;
   let previous: TextItem | undefined;
   for (const item of items) {
     let text = item.text.replace(/\s+/g, " ");
     if (previous) {
-      const gap = item.x - right;
+      // Reading from the right, items may come from either side (a Latin run reads rightwards).
+      const gap = rightToLeft ? Math.max(item.x - (previous.x + previous.width), previous.x - (item.x + item.width)) : item.x - right;
       const em = Math.min(item.fontSize, previous.fontSize);
       const spaced = /\s$/.test(previous.text) || /^\s/.test(text);
       if (!spaced && gap > WORD_GAP_EM * em) text = ` ${text}`;
@@ -192,8 +194,10 @@ function itemsToRuns(items: readonly TextItem[]): TextRun[] {
 export function buildLines(segments: readonly LayoutSegment[]): LayoutLine[] {
   const lines: LayoutLine[] = [];
   for (const row of groupIntoRows(segments)) {
-    const items = row.flatMap((segment) => segment.items).sort((a, b) => a.x - b.x);
-    const runs = itemsToRuns(items);
+    const visual = row.flatMap((segment) => segment.items).sort((a, b) => a.x - b.x);
+    const rightToLeft = isRightToLeft(visual);
+    const items = rightToLeft ? rightToLeftOrder(visual) : visual;
+    const runs = itemsToRuns(items, rightToLeft);
     const text = runs.map((run) => run.text).join("").replace(/ {2,}/g, " ").trim();
     if (text.length === 0) continue;
     let letters = 0;

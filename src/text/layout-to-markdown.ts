@@ -1,11 +1,13 @@
 import { buildBlocks, type LayoutBlock } from "./layout-blocks.ts";
 import { readingRegions } from "./layout-columns.ts";
+import { figureBlocks, placeFigures, splitFigureText } from "./layout-figures.ts";
 import { reorderFloats } from "./layout-floats.ts";
+import { findTables, renderTable } from "./layout-tables.ts";
 import { estimateBodyFontSize, repairFontSizes, roundFontSize } from "./layout-fonts.ts";
 import { demoteAuthorNames, headingText } from "./layout-headings.ts";
 import { buildLines, buildSegments, dominantFontName, type LayoutLine } from "./layout-lines.ts";
 import { dropRunningSegments, findRunningLines, type RunningLines } from "./layout-running-lines.ts";
-import type { PageTextLayer, TextItem } from "./text-item.ts";
+import type { FormFieldValue, PageTextLayer, TextItem } from "./text-item.ts";
 
 /** Options of layoutToMarkdown. */
 export interface LayoutOptions {
@@ -43,6 +45,7 @@ function escapeLineStart(text: string): string {
 }
 
 function renderBlock(block: LayoutBlock): string {
+  if (block.kind === "table") return renderTable(block.rows);
   if (block.kind === "heading") {
     return `${"#".repeat(block.level)} ${headingText(block)}`;
   }
@@ -52,6 +55,15 @@ function renderBlock(block: LayoutBlock): string {
     return escapeLineStart(rendered);
   });
   return lines.join("\n");
+}
+
+/**
+ * Filled form values, top to bottom, each marked "[form]" so a reader (or a model) can tell the
+ * user's answers from the form's printed text.
+ */
+function renderFormFields(fields: readonly FormFieldValue[]): string {
+  const sorted = [...fields].sort((a, b) => a.y - b.y || a.x - b.x);
+  return sorted.map((field) => `- [form] ${field.name.replace(/\s+/g, " ")}: ${field.value.replace(/\s+/g, " ")}`).join("\n");
 }
 
 /** The font of the page's body-size text, when the page has any. */
@@ -71,10 +83,21 @@ export function layoutToMarkdown(page: PageTextLayer, options: LayoutOptions = {
   const built = buildSegments(repaired.items);
   const segments = options.runningLines ? dropRunningSegments(built, repaired.height, options.runningLines) : built;
   const body = { fontSize: bodyFontSize, fontName: bodyFontName(repaired.items, bodyFontSize) };
+  const found = findTables(segments);
+  const split = splitFigureText(found.rest, page.figures ?? []);
   const blocks: LayoutBlock[] = [];
-  for (const region of readingRegions(segments, repaired.width)) blocks.push(...buildBlocks(buildLines(region), body));
-  const ordered = reorderFloats(demoteAuthorNames(blocks, repaired.height), { bodyFontSize, pageHeight: repaired.height });
-  return ordered.map(renderBlock).join("\n\n");
+  for (const region of readingRegions(split.text, repaired.width)) blocks.push(...buildBlocks(buildLines(region), body));
+  const figures = split.figures.map(({ box, segments: inBox }) => ({ box, blocks: figureBlocks(inBox, body) }));
+  for (const table of found.tables) {
+    const { x0, y0, x1, y1 } = table.line;
+    figures.push({ box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, blocks: [{ kind: "table", rows: table.rows, lines: [table.line] }] });
+  }
+  const placed = placeFigures(demoteAuthorNames(blocks, repaired.height), figures);
+  const floats = new Set(figures.flatMap((figure) => figure.blocks));
+  const ordered = reorderFloats(placed, { bodyFontSize, pageHeight: repaired.height, floats });
+  const rendered = ordered.map(renderBlock);
+  if (page.formFields?.length) rendered.push(renderFormFields(page.formFields));
+  return rendered.join("\n\n");
 }
 
 /** layoutToMarkdown for every page of a document, measuring headings against its body text. */

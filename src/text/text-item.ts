@@ -4,13 +4,17 @@
  * grows downwards like reading order does.
  */
 // The PDF engine's type is the single definition: PARSE consumes exactly what EXTRACT produces.
-import type { TextItem } from "../pdf/pdf-types.ts";
+import type { FormFieldValue, PdfBox, TextItem } from "../pdf/pdf-types.ts";
 
-export type { TextItem };
+export type { FormFieldValue, PdfBox, TextItem };
 
 /** One page's text items plus the page size they are positioned on. */
 export interface PageTextLayer {
   width: number;
   height: number;
   items: TextItem[];
+  /** Figure boxes (images, drawn boxes); text inside them is kept out of the running text. */
+  figures?: PdfBox[];
+  /** Values filled into the page's form fields. */
+  formFields?: FormFieldValue[];
 }

@@ -16,8 +16,10 @@ export const extractStage: StageHandler = async (context) => {
   await runPages(context, pending, total, async (pageNumber) => {
     const extracted = await deps.renderPool.extractPage({ documentKey: document.sha256, bytes, pageNumber }, { signal });
     const text = extracted.items.map((item) => item.text + (item.hasEOL ? "\n" : "")).join("").trim();
-    if (text.replace(/\s/g, "").length >= MIN_TEXT_CHARS) {
-      await deps.pages.saveText(claim, { number: pageNumber, width: extracted.width, height: extracted.height, items: extracted.items, text, ocr: false });
+    if (text.replace(/\s/g, "").length >= MIN_TEXT_CHARS || extracted.formFields?.length) {
+      const { figures, formFields } = extracted;
+      const layer = { width: extracted.width, height: extracted.height, items: extracted.items, figures, formFields };
+      await deps.pages.saveText(claim, { number: pageNumber, ...layer, text, ocr: false });
       return;
     }
     const image = await deps.pages.image(document.id, pageNumber);

@@ -94,3 +94,49 @@ describe("column gutters", () => {
     expect(order).toEqual([...column("left", 39), ...column("right", 29).slice(1)]);
   });
 });
+
+describe("figures from the operator list", () => {
+  it("keeps a figure's box labels out of the columns, the headings and the sentence they interrupt", () => {
+    const labels = [
+      item("Documents", 340, 180, { fontSize: 14, fontName: "Helvetica-Bold" }),
+      item("Open IE Extractor", 420, 180, { fontSize: 14, fontName: "Helvetica-Bold" }),
+      item("Tuples (arg1, pred, arg2)", 360, 230, { fontSize: 12 }),
+    ];
+    const right = column("right", 20);
+    right[0] = "gutter and ends in the right column.";
+    right[19] = "The page ends with a full stop.";
+    const left = column("left", 40);
+    left[39] = "and this sentence runs across the";
+    const layer = {
+      ...page([...bodyLines(left, 72, 100, { width: 220 }), ...bodyLines(right, 320, 330, { width: 220 }), ...labels]),
+      figures: [{ x: 315, y: 160, width: 230, height: 150 }],
+    };
+    const markdown = layoutToMarkdown(layer, { bodyFontSize: 10 });
+    expect(markdown).not.toContain("#");
+    expect(flat(markdown)).toContain(SENTENCE);
+    expect(markdown.indexOf("Open IE Extractor")).toBeGreaterThan(markdown.indexOf("ends in the right column."));
+  });
+
+  it("keeps a caption's last line with the caption", () => {
+    const items = [
+      item("Figure 2: A caption that runs over two lines and ends", 72, 60, { fontSize: 9 }),
+      item("saved.", 72, 70, { fontSize: 9 }),
+      ...bodyLines(["only a subset of them will be relevant to the", "reader at the time of reading."], 72, 100),
+    ];
+    const markdown = layoutToMarkdown(page(items), { bodyFontSize: 10 });
+    expect(markdown.startsWith("only a subset")).toBe(true);
+  });
+});
+
+describe("form values", () => {
+  it("lists filled form values after the page text, marked as form values", () => {
+    const layer = {
+      ...page(bodyLines(["Your first name and initial"], 72, 100)),
+      formFields: [
+        { name: "Last name", value: "Doe", x: 300, y: 120, width: 100, height: 12 },
+        { name: "First name", value: "Jane", x: 72, y: 120, width: 100, height: 12 },
+      ],
+    };
+    expect(layoutToMarkdown(layer, { bodyFontSize: 10 })).toBe("Your first name and initial\n\n- [form] First name: Jane\n- [form] Last name: Doe");
+  });
+});

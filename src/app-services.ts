@@ -169,7 +169,9 @@ export async function startDomainServices(
     logger: logger.child({ component: "embedding-jobs" }),
     registry: backgroundJobs,
     limits: { maxConcurrentJobsPerUser: config.maxConcurrentEmbeddingJobsPerUser },
+    processId: reaper.id,
   });
+  const stopOrphanSweep = embeddingJobs.startOrphanSweep(limits.workerDeadAfterMs, Math.max(250, Math.floor(limits.workerDeadAfterMs / 4)));
   const research = new ResearchService({ store: new ResearchReadStore(prisma), batches, gateway });
 
   return {
@@ -191,6 +193,7 @@ export async function startDomainServices(
       const steps = shutdownSteps();
       // Aborts running embedding jobs and waits until each has recorded how it ended.
       await steps.run("embedding jobs", () => backgroundJobs.stop());
+      await steps.run("embedding orphan sweep", () => stopOrphanSweep());
       await steps.run("job queue", () => queue.stop());
       await steps.run("worker reaper", () => reaper.stop());
       await steps.run("render pool", () => renderPool.close());

@@ -50,6 +50,13 @@ export class BackgroundJobRegistry {
     this.#running.set(id, { controller, settled });
   }
 
+  /** Aborts the task `id` if it runs in this process; false otherwise. */
+  abort(id: string, reason: Error): boolean {
+    const task = this.#running.get(id);
+    task?.controller.abort(reason);
+    return task !== undefined;
+  }
+
   /** Resolves when the task `id` has settled (at once if it is not running). */
   async settled(id: string): Promise<void> {
     await this.#running.get(id)?.settled;

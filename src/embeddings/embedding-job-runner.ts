@@ -3,6 +3,7 @@ import { embedLines, LineTooLongError, linesFromStream } from "../generation/ind
 import type { EmbeddedLine, FieldError } from "../generation/index.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { ModelGateway } from "../providers/provider-types.ts";
+import { EmbeddingJobEndedError } from "./embedding-job-store.ts";
 import type { EmbeddingJobOutcome, EmbeddingJobStore } from "./embedding-job-store.ts";
 
 /** What a job run needs; the flush thresholds are options so tests can make them tiny. */
@@ -130,6 +131,11 @@ export async function runEmbeddingJob(deps: EmbeddingJobRunDeps, job: EmbeddingJ
       ? { status: "FAILED", total: counts.processed, errorCode: failures.first!.code, error: `Every line failed: ${failures.first!.message}` }
       : { status: "COMPLETED", total: counts.processed, errorCode: null, error: null };
   } catch (error) {
+    if (error instanceof EmbeddingJobEndedError) {
+      // Cancelled (or failed by the orphan sweep) while running: the row already says how it ended.
+      publish(true);
+      return;
+    }
     outcome = { status: "FAILED", total: null, ...failureOf(error, signal) };
     if (outcome.errorCode === "EMBEDDING_FAILED") deps.logger.error({ err: error, jobId: job.id }, "embedding job failed unexpectedly");
     // Lines already embedded (and those cut short, as ABORTED) are kept for the download.

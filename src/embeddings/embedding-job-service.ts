@@ -19,6 +19,8 @@ export interface EmbeddingJobServiceDeps {
   /** Where running jobs are registered; the app stops it (aborting them) before the database. */
   registry: BackgroundJobRegistry;
   limits: { maxConcurrentJobsPerUser: number };
+  /** This process's id among the heartbeating worker processes (WorkerReaper.id). */
+  processId: string;
   /** Write thresholds of a run (see EmbeddingJobRunDeps). */
   run?: Pick<EmbeddingJobRunDeps, "flushRows" | "flushIntervalMs">;
 }
@@ -47,7 +49,7 @@ export class EmbeddingJobService {
    * Throws GenerationInputError (bad batchSize, empty file), QUOTA_EXCEEDED (too many jobs
    * of this user still running) or SERVICE_UNAVAILABLE (the server is stopping).
    */
-  async startFileJob(userId: string, file: File, options: { batchSize?: number | null } = {}): Promise<EmbeddingJob> {
+  async startFileJob(userId: string, file: File, options: { batchSize?: number | null; keepUpload?: () => void } = {}): Promise<EmbeddingJob> {
     const { batchSize } = parseOrThrow(jobOptionsSchema, { batchSize: options.batchSize ?? undefined });
     if (file.size === 0) throw new GenerationInputError([{ path: ["file"], message: "The file is empty." }]);
     const { registry, limits } = this.#deps;
@@ -55,7 +57,12 @@ export class EmbeddingJobService {
     const filename = (file.name || "upload.txt").slice(0, 255);
     // One pass over the upload (already in memory) so progress has a denominator from the start.
     const total = await countEmbeddableLines(file);
-    const created = await this.#store.createWithinLimit({ userId, filename, batchSize, total }, limits.maxConcurrentJobsPerUser);
+    // Only now: a kept upload is discarded once read to the end, and counting reads it.
+    options.keepUpload?.();
+    const created = await this.#store.createWithinLimit(
+      { userId, filename, batchSize, total, ownerProcessId: this.#deps.processId },
+      limits.maxConcurrentJobsPerUser,
+    );
     if (!created.job) {
       throw new GraphQLError(
         `You already have ${created.active} embedding jobs running; the limit is ${limits.maxConcurrentJobsPerUser}.`,
@@ -72,6 +79,46 @@ export class EmbeddingJobService {
       throw unavailable();
     }
     return job;
+  }
+
+  /** The user's jobs, newest first (first 1..100), optionally of one status. */
+  async listJobs(userId: string, options: { status?: EmbeddingJob["status"] | null; first?: number | null; offset?: number | null }): Promise<EmbeddingJob[]> {
+    const first = Math.min(Math.max(options.first ?? 20, 1), 100);
+    return this.#store.list(userId, options.status ?? null, first, Math.max(options.offset ?? 0, 0));
+  }
+
+  /**
+   * Cancels the user's job if it has not ended: it reads CANCELLED at once, the run stops at
+   * its next write (here or in another process) and results stored so far stay downloadable.
+   * NOT_FOUND for unknown ids and other users' jobs alike.
+   */
+  async cancelJob(userId: string, id: string): Promise<EmbeddingJob> {
+    const job = await this.getJob(userId, id);
+    if (await this.#store.cancel(job.id)) this.#deps.registry.abort(job.id, new Error("The job was cancelled"));
+    return this.getJob(userId, id);
+  }
+
+  /**
+   * Every `intervalMs`, fails the jobs whose process stopped heartbeating for `deadAfterMs`
+   * (WORKER_LOST), so a kill -9 never leaves a job RUNNING. Returns the function that stops it.
+   */
+  startOrphanSweep(deadAfterMs: number, intervalMs: number): () => Promise<void> {
+    let sweeping: Promise<void> | undefined;
+    const timer = setInterval(() => {
+      sweeping ??= this.#store
+        .failOrphans(deadAfterMs)
+        .then((ids) => {
+          if (ids.length > 0) this.#deps.logger.warn({ jobIds: ids }, "failed embedding jobs of a stopped process (WORKER_LOST)");
+          for (const id of ids) this.#deps.events.publish("embedding", id, { jobId: id, processed: 0, failed: 0, done: true, at: new Date().toISOString() });
+        })
+        .catch((error: unknown) => this.#deps.logger.warn({ err: error }, "embedding orphan sweep failed"))
+        .finally(() => (sweeping = undefined));
+    }, intervalMs);
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+      await sweeping;
+    };
   }
 
   /** The user's job, or null for unknown ids and other users' jobs alike. */

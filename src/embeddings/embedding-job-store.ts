@@ -4,6 +4,14 @@ import type { EmbeddedLine } from "../generation/index.ts";
 
 export type { EmbeddingJob } from "../generated/prisma/client.ts";
 
+/** The job was ended elsewhere (cancelled, or failed by the orphan sweep) while this run wrote. */
+export class EmbeddingJobEndedError extends Error {
+  constructor(id: string) {
+    super(`embedding job ${id} has already ended`);
+    this.name = "EmbeddingJobEndedError";
+  }
+}
+
 /** How a job ended, as stored on its row. */
 export interface EmbeddingJobOutcome {
   status: "COMPLETED" | "FAILED";
@@ -35,7 +43,7 @@ export class EmbeddingJobStore {
    * A per-user advisory lock makes the count and the insert one decision.
    */
   async createWithinLimit(
-    data: { userId: string; filename: string; batchSize: number; total: number | null },
+    data: { userId: string; filename: string; batchSize: number; total: number | null; ownerProcessId: string },
     maxActive: number,
   ): Promise<{ job: EmbeddingJob; active: number } | { job: null; active: number }> {
     return this.#prisma.$transaction(async (tx) => {
@@ -49,6 +57,45 @@ export class EmbeddingJobStore {
   /** The user's job, or null (unknown id or someone else's). `id` must be a UUID. */
   async find(userId: string, id: string): Promise<EmbeddingJob | null> {
     return this.#prisma.embeddingJob.findFirst({ where: { id, userId } });
+  }
+
+  /** The user's jobs, newest first, optionally of one status. */
+  async list(userId: string, status: EmbeddingJob["status"] | null, first: number, offset: number): Promise<EmbeddingJob[]> {
+    return this.#prisma.embeddingJob.findMany({
+      where: { userId, ...(status ? { status } : {}) },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: first,
+      skip: offset,
+    });
+  }
+
+  /** QUEUED or RUNNING → CANCELLED; false when the job had already ended. */
+  async cancel(id: string): Promise<boolean> {
+    const { count } = await this.#prisma.embeddingJob.updateMany({
+      where: { id, status: { in: ["QUEUED", "RUNNING"] } },
+      data: { status: "CANCELLED", errorCode: "CANCELLED", error: "The job was cancelled", finishedAt: new Date() },
+    });
+    return count > 0;
+  }
+
+  /**
+   * Fails the jobs left QUEUED or RUNNING by a process that stopped heartbeating (kill -9, a
+   * lost machine): nothing else would ever finish them, and they would hold the user's quota.
+   * Returns the ids failed.
+   */
+  async failOrphans(deadAfterMs: number): Promise<string[]> {
+    const rows = await this.#prisma.$queryRaw<{ id: string }[]>`
+      UPDATE embedding_jobs j
+         SET status = 'FAILED', error_code = 'WORKER_LOST', finished_at = now(),
+             error = 'The process running this job stopped before it finished; upload the file again'
+       WHERE j.status IN ('QUEUED', 'RUNNING')
+         AND j.created_at < now() - make_interval(secs => ${deadAfterMs / 1000})
+         AND NOT EXISTS (
+           SELECT 1 FROM worker_processes w
+            WHERE w.id = j.owner_process_id
+              AND w.heartbeat_at > now() - make_interval(secs => ${deadAfterMs / 1000}))
+      RETURNING j.id::text AS id`;
+    return rows.map((row) => row.id);
   }
 
   async markRunning(id: string): Promise<void> {
@@ -73,12 +120,15 @@ export class EmbeddingJobStore {
           lines.map((line) => line.error?.message ?? null),
         );
       }
-      await tx.embeddingJob.update({ where: { id }, data: counts });
+      // Only while RUNNING: a job cancelled (or failed by the orphan sweep) stops here.
+      const { count } = await tx.embeddingJob.updateMany({ where: { id, status: "RUNNING" }, data: counts });
+      if (count === 0) throw new EmbeddingJobEndedError(id);
     });
   }
 
+  /** Records how the job ended, unless it already has (cancelled, failed by the orphan sweep). */
   async finish(id: string, outcome: EmbeddingJobOutcome): Promise<void> {
-    await this.#prisma.embeddingJob.update({ where: { id }, data: { ...outcome, finishedAt: new Date() } });
+    await this.#prisma.embeddingJob.updateMany({ where: { id, status: { in: ["QUEUED", "RUNNING"] } }, data: { ...outcome, finishedAt: new Date() } });
   }
 
   /**

@@ -3,7 +3,7 @@ import type { EmbeddingJob } from "../embeddings/embedding-job-store.ts";
 import { builder } from "./builder.ts";
 import { CallErrorRef, withInputErrors } from "./generation-errors.ts";
 
-export const EmbeddingJobStatusEnum = builder.enumType("EmbeddingJobStatus", { values: ["QUEUED", "RUNNING", "COMPLETED", "FAILED"] as const });
+export const EmbeddingJobStatusEnum = builder.enumType("EmbeddingJobStatus", { values: ["QUEUED", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"] as const });
 
 export const EmbeddingJobRef = builder.objectRef<EmbeddingJob>("EmbeddingJob").implement({
   description: "An uploaded text file embedded line by line (empty lines skipped).",
@@ -51,6 +51,25 @@ builder.queryField("embeddingJob", (t) =>
   }),
 );
 
+builder.queryField("embeddingJobs", (t) =>
+  t.field({
+    type: [EmbeddingJobRef],
+    description: "Your embedding jobs, newest first (first 1..100), optionally of one status.",
+    args: { status: t.arg({ type: EmbeddingJobStatusEnum }), first: t.arg.int({ defaultValue: 20 }), offset: t.arg.int({ defaultValue: 0 }) },
+    resolve: (_root, args, context) =>
+      context.services().embeddingJobs.listJobs(context.viewer().userId, { status: args.status, first: args.first, offset: args.offset }),
+  }),
+);
+
+builder.mutationField("cancelEmbeddingJob", (t) =>
+  t.field({
+    type: EmbeddingJobRef,
+    description: "Cancels a QUEUED or RUNNING job (it reads CANCELLED at once; results stored so far stay downloadable). A job that has ended is returned unchanged.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, context) => context.services().embeddingJobs.cancelJob(context.viewer().userId, String(id)),
+  }),
+);
+
 builder.mutationField("embedFile", (t) =>
   t.field({
     type: EmbeddingJobRef,
@@ -58,10 +77,14 @@ builder.mutationField("embedFile", (t) =>
       "Uploads a UTF-8 text file (GraphQL multipart request) and embeds it line by line in the background, batchSize (1..2048) lines per provider request. Returns the job at once: follow it with embeddingProgress, then download its results.",
     args: { file: t.arg({ type: "File", required: true }), batchSize: t.arg.int({ defaultValue: 32 }) },
     resolve: async (_root, args, context) => {
-      // The job reads the stored upload after this answers: keep it until read, unless refused.
-      args.file.keepUntilRead();
       try {
-        return await withInputErrors(() => context.services().embeddingJobs.startFileJob(context.viewer().userId, args.file, { batchSize: args.batchSize }));
+        return await withInputErrors(() =>
+          context.services().embeddingJobs.startFileJob(context.viewer().userId, args.file, {
+            batchSize: args.batchSize,
+            // The job reads the stored upload after this answers: keep it until read (after counting its lines).
+            keepUpload: () => args.file.keepUntilRead(),
+          }),
+        );
       } catch (error) {
         await args.file.discard();
         throw error;

@@ -3,7 +3,7 @@ import { builder } from "./builder.ts";
 import type { GraphQLContext } from "./context.ts";
 import { EmbeddingJobRef } from "./embedding-job.ts";
 
-const TERMINAL = new Set(["COMPLETED", "FAILED"]);
+const TERMINAL = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
 
 const EmbeddingProgressKind = builder.enumType("EmbeddingProgressKind", {
   description: "SNAPSHOT: the job when you subscribed. PROGRESS: more lines stored. FINISHED: the job ended (the last event).",

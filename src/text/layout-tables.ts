@@ -88,7 +88,11 @@ function collectRows(rows: readonly LayoutSegment[][], start: number, step: 1 | 
   for (let i = start; i >= 0 && i < rows.length; i += step) {
     const row = rows[i]!;
     const gap = step === 1 ? top(row) - edge : edge - bottom(row);
-    if (gap > MAX_ROW_GAP * fontSize || !isTableRow(row)) break;
+    if (gap > MAX_ROW_GAP * fontSize) break;
+    // A short label row ("Predictive", "Retrospective") groups the rows that follow it.
+    const next = rows[i + step];
+    const label = cellsOf(row).length === 1 && rowText(row).length <= 40 && next !== undefined && isTableRow(next) && taken.length > 0;
+    if (!isTableRow(row) && !label) break;
     taken.push(row);
     edge = step === 1 ? bottom(row) : top(row);
   }

@@ -51,6 +51,18 @@ describe("markdown tables beside their captions", () => {
     expect(markdown.split("\n").filter((line) => line.startsWith("right column"))).toEqual(right);
   });
 
+  it("keeps a one-cell label row that groups the rows under it", () => {
+    const items = [
+      item("Table 6: Best routing results.", 72, 90, { fontSize: 9 }),
+      ...row(105, [["Criterion", 72], ["AveP", 250], ["P5", 320]]),
+      ...row(117, [["Predictive", 72]]),
+      ...row(129, [["ARSV", 72], ["0.371", 250], ["0.660", 320]]),
+    ];
+    expect(layoutToMarkdown(page(items), { bodyFontSize: 10 })).toContain(
+      "| Criterion | AveP | P5 |\n| --- | --- | --- |\n| Predictive |  |  |\n| ARSV | 0.371 | 0.660 |",
+    );
+  });
+
   it("leaves a caption without aligned rows, and prose mentioning a table, as text", () => {
     const items = bodyLines(["Table 1 presents the main results of the study in", "the usual order of the tasks."], 72, 100);
     expect(layoutToMarkdown(page(items), { bodyFontSize: 10 })).not.toContain("|");

@@ -14,6 +14,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          setupFiles: ["test/helpers/leak-check.ts"],
           environment: "node",
           testTimeout: 20_000,
         },
@@ -25,6 +26,7 @@ export default defineConfig({
           include: ["test/integration/**/*.test.ts"],
           environment: "node",
           globalSetup: ["test/helpers/global-database-setup.ts"],
+          setupFiles: ["test/helpers/leak-check.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Each file gets its own database; files run in parallel processes.

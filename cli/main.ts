@@ -9,6 +9,7 @@ import { registerBatchCommands } from "./commands/batch-commands.ts";
 import { registerEmbed } from "./commands/embed-command.ts";
 import { registerExport } from "./commands/export-command.ts";
 import { registerFill } from "./commands/fill-command.ts";
+import { registerReport } from "./commands/report-command.ts";
 import { registerUpload } from "./commands/upload-command.ts";
 
 const program = new Command("quire")
@@ -23,6 +24,7 @@ registerUpload(program);
 registerBatchCommands(program);
 registerFill(program);
 registerEmbed(program);
+registerReport(program);
 registerExport(program);
 
 try {

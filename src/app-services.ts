@@ -18,6 +18,8 @@ import { createModelGateway, type ModelGatewayService } from "./providers/model-
 import { PrismaCallLedger } from "./providers/prisma-call-ledger.ts";
 import { PrismaResponseCache } from "./providers/prisma-response-cache.ts";
 import { providerOptionsFromConfig } from "./providers/provider-config.ts";
+import { createPromptBatches } from "./generation/batch-api/prompt-batch-wiring.ts";
+import type { PromptBatchJobService } from "./generation/batch-api/prompt-batch-job-service.ts";
 import { UsageService } from "./providers/usage-service.ts";
 import { UsageStore } from "./providers/usage-store.ts";
 import { ResearchReadStore } from "./research/research-read-store.ts";
@@ -41,6 +43,8 @@ export interface DomainServices {
   research: ResearchService;
   /** Usage and cost from the call ledger. */
   usage: UsageService;
+  /** Prompt batches through the providers' batch APIs. */
+  promptBatches: PromptBatchJobService;
 }
 
 /**
@@ -85,8 +89,10 @@ export async function startDomainServices(
     jobs: [],
     concurrency: limits.maxConcurrentDocuments,
   });
+  const uploads = new UploadStore(prisma, database.url);
   const pipeline = new PipelineService({
     prisma,
+    uploads,
     checkpoints: new CheckpointStore(prisma),
     pages: new PageStore(prisma),
     chunks: new ChunkStore(prisma),
@@ -106,6 +112,15 @@ export async function startDomainServices(
     },
   });
   if (runsJobs) queue.register(pipeline.job);
+  const promptBatches = createPromptBatches({
+    prisma,
+    queue,
+    gateway,
+    events,
+    logger: logger.child({ component: "prompt-batches" }),
+    pollMs: config.providers.batchPollMs,
+  });
+  if (runsJobs) queue.register(promptBatches.job);
   await queue.start();
   const reaper = new WorkerReaper({
     prisma,
@@ -115,7 +130,6 @@ export async function startDomainServices(
     deadAfterMs: limits.workerDeadAfterMs,
   });
   await reaper.start();
-  const uploads = new UploadStore(prisma);
   // Uploads a crash cut off mid-request are never adopted: unlink those a day old (an upload
   // still arriving on another process is younger than that).
   const swept = await uploads.sweepAbandoned(new Date(Date.now() - 24 * 60 * 60 * 1000));
@@ -156,6 +170,7 @@ export async function startDomainServices(
       embeddingJobs,
       research,
       usage: new UsageService(new UsageStore(prisma)),
+      promptBatches: promptBatches.service,
     },
     stop: async () => {
       const steps = shutdownSteps();
@@ -167,6 +182,7 @@ export async function startDomainServices(
       await steps.run("text pool", () => textWork.close());
       await steps.run("model gateway", () => gateway.close());
       await steps.run("event bus", () => events.close());
+      await steps.run("upload store", () => uploads.close());
       steps.finish();
     },
   };

@@ -7,6 +7,7 @@ import { createOwnerKeyIfNoUser, firstStartBanner } from "./auth/first-start.ts"
 import { createRequestAuthenticator } from "./auth/request-authenticator.ts";
 import { createUserRateLimiter, type UserRateLimiter } from "./auth/user-rate-limiter.ts";
 import { startDomainServices } from "./app-services.ts";
+import { createBatchReadLoaders, type BatchReadLoaders } from "./batches/batch-read-loaders.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { HealthService } from "./health/health-service.ts";
@@ -105,15 +106,19 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
     healthCheckEndpoint: "/__yoga_health",
     logging: yogaLogger(logger),
     maskedErrors: { isDev: false, maskError: maskUnexpectedError },
-    // The whole documented upload limit; uploads stream to storage, other bodies stay under
-    // 25 MB (streamingUploadsPlugin). CSRF, Armor limits, suggestions and introspection apply
-    // to HTTP, SSE and graphql-ws alike (graphql-ws runs through yoga.getEnveloped).
-    maxRequestBodySize: maxRequestBodyBytes(config),
+    // Body limits live in streamingUploadsPlugin: the whole documented upload limit for uploads
+    // (streamed to storage), 25 MB for other bodies. Yoga's own limit is off because it pipes
+    // every body through a ponyfill TransformStream that reads ahead without backpressure: a
+    // 300 MB upload grew the process by 327 MB with it, by < 64 MB without (bench/upload.ts).
+    // CSRF, Armor limits, suggestions and introspection apply to HTTP, SSE and graphql-ws alike
+    // (graphql-ws runs through yoga.getEnveloped).
+    maxRequestBodySize: false,
     plugins: [
       csrfPreventionPlugin(),
       streamingUploadsPlugin({
         store: () => requireServices().uploads,
         limits: config,
+        maxBodyBytes: maxRequestBodyBytes(config),
         authorize: async (request) => {
           // Uploads need a key before a byte is stored; the context reuses this lookup.
           const requestLogger = logger.child({ requestId: requestIdFrom(request.headers.get("x-request-id")) });
@@ -129,6 +134,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
       const header = request?.headers.get("x-request-id") ?? (req?.headers["x-request-id"] as string | undefined);
       const requestId = requestIdFrom(header);
       const requestLogger = logger.child({ requestId });
+      let loaders: BatchReadLoaders | undefined;
       // One key lookup (and one quota token) per operation; graphql-ws authenticated the socket.
       const viewer = await ((request && uploadViewers.get(request)) ??
         authenticator.viewerFor(socketViewer ? { socketViewer } : { authorization: request?.headers.get("authorization") }, requestLogger));
@@ -138,6 +144,7 @@ export function buildApp(config: Config, options: AppOptions = {}): App {
         health,
         services: requireServices,
         viewer,
+        loaders: () => (loaders ??= createBatchReadLoaders(requireServices().db.prisma)),
       };
     },
   });

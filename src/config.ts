@@ -66,6 +66,21 @@ const envSchema = z.object({
   LLM_MAX_CONCURRENT: positiveInt.optional(),
   LLM_RPM: positiveInt.optional(),
   LLM_MIN_TIME_MS: positiveInt.optional(),
+  LLM_BATCH_POLL_MS: positiveInt.default(15_000),
+  LLM_FALLBACKS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        const parsed = z.record(z.string(), z.array(z.string().min(1))).safeParse(JSON.parse(text));
+        if (parsed.success) return parsed.data;
+      } catch {
+        // Reported below with the expected shape.
+      }
+      ctx.addIssue({ code: "custom", message: 'must be JSON: {"purpose or *": ["model" or "provider:model", ...]}' });
+      return z.NEVER;
+    })
+    .optional(),
+  LLM_FALLBACK_COOLDOWN_MS: positiveInt.default(60_000),
   LLM_TPM: positiveInt.optional(),
   LLM_TIMEOUT_MS: positiveInt.default(60_000),
   LLM_MAX_ATTEMPTS: positiveInt.default(4),
@@ -163,6 +178,11 @@ export interface Config {
     requestsPerMinute: number | undefined;
     tokensPerMinute: number | undefined;
     minTimeMs: number | undefined;
+    /** Base delay between polls of a provider batch (grows 1.5x per poll, up to 60x). */
+    batchPollMs: number;
+    /** Ordered fallback models per purpose ("*" for any), and how long a failing model is skipped. */
+    fallbacks: Record<string, string[]> | undefined;
+    fallbackCooldownMs: number;
     timeoutMs: number;
     maxAttempts: number;
     cacheEnabled: boolean;
@@ -260,6 +280,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       requestsPerMinute: e.LLM_RPM,
       tokensPerMinute: e.LLM_TPM,
       minTimeMs: e.LLM_MIN_TIME_MS,
+      batchPollMs: e.LLM_BATCH_POLL_MS,
+      fallbacks: e.LLM_FALLBACKS,
+      fallbackCooldownMs: e.LLM_FALLBACK_COOLDOWN_MS,
       timeoutMs: e.LLM_TIMEOUT_MS,
       maxAttempts: e.LLM_MAX_ATTEMPTS,
       cacheEnabled: e.LLM_CACHE,

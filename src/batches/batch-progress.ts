@@ -1,4 +1,3 @@
-import type { PrismaClient } from "../db/prisma-client.ts";
 import type { Stage } from "../generated/prisma/enums.ts";
 import { expandStages, PAGE_STAGES } from "../pipeline/stage-order.ts";
 
@@ -24,20 +23,4 @@ export function documentProgress(status: string, batchStages: Stage[], checkpoin
     else if (PAGE_STAGES.has(stage) && checkpoint.pagesTotal) sum += Math.min(1, checkpoint.pagesDone / checkpoint.pagesTotal);
   }
   return plan.length ? sum / plan.length : 0;
-}
-
-/** Batch progress weighted by pages (documents not yet counted weigh one page). */
-export async function batchProgress(prisma: PrismaClient, batchId: string, batchStages: Stage[]): Promise<number> {
-  const documents = await prisma.documentJob.findMany({
-    where: { batchId },
-    select: { status: true, pageCount: true, checkpoints: { select: { stage: true, status: true, pagesDone: true, pagesTotal: true } } },
-  });
-  let weighted = 0;
-  let weights = 0;
-  for (const document of documents) {
-    const weight = Math.max(1, document.pageCount ?? 1);
-    weighted += weight * documentProgress(document.status, batchStages, document.checkpoints);
-    weights += weight;
-  }
-  return weights ? weighted / weights : 0;
 }

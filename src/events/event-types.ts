@@ -41,6 +41,17 @@ export interface EmbeddingProgressMessage {
   at: string;
 }
 
+/** Published on `promptBatch:<jobId>` whenever a prompt batch job's status or counts change. */
+export interface PromptBatchProgressMessage {
+  jobId: string;
+  status: string;
+  completed: number;
+  failed: number;
+  total: number;
+  done: boolean;
+  at: string;
+}
+
 /** Published on `generation:<runId>`: one field finished, or the run's running totals. */
 export type GenerationProgressMessage =
   | {
@@ -69,6 +80,7 @@ export type EventPublishArgs = {
   batch: [batchId: string, message: BatchProgressMessage];
   embedding: [jobId: string, message: EmbeddingProgressMessage];
   generation: [runId: string, message: GenerationProgressMessage];
+  promptBatch: [jobId: string, message: PromptBatchProgressMessage];
 };
 
 /** The routing keys of the event map: "batch" | "embedding" | "generation". */

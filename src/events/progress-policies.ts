@@ -4,6 +4,7 @@ import type {
   EventMessage,
   EventRoutingKey,
   GenerationProgressMessage,
+  PromptBatchProgressMessage,
 } from "./event-types.ts";
 
 /**
@@ -37,10 +38,15 @@ function classifyGeneration(message: GenerationProgressMessage): ProgressClass {
   return message.done ? { coalesce: false, supersedes: "all" } : { coalesce: true, key: "summary" };
 }
 
+function classifyPromptBatch(message: PromptBatchProgressMessage): ProgressClass {
+  return message.done ? { coalesce: false, supersedes: "all" } : { coalesce: true, key: message.jobId };
+}
+
 const policies: { [K in EventRoutingKey]: ProgressPolicy<EventMessage<K>> } = {
   batch: classifyBatch,
   embedding: classifyEmbedding,
   generation: classifyGeneration,
+  promptBatch: classifyPromptBatch,
 };
 
 /** The coalescing policy for a routing key of the event map. */

@@ -125,6 +125,8 @@ async function benchmarkOne(
           messages: [{ role: "user", content: prompt }],
           maxOutputTokens: options.maxOutputTokens,
           cache: "bypass",
+          // A benchmark measures the model it names, never a substitute.
+          fallbacks: false,
           signal,
         }),
       );

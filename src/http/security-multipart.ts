@@ -11,7 +11,7 @@ export const maxMultipartFieldBytes = 1024 * 1024;
 export const maxNonMultipartBodyBytes = 25_000_000;
 
 /**
- * Yoga's `maxRequestBodySize`: the documented upload limit (QUIRE_MAX_FILES × QUIRE_MAX_FILE_MB)
+ * The largest upload request: the documented upload limit (QUIRE_MAX_FILES × QUIRE_MAX_FILE_MB)
  * plus room for the fields and each part's headers and boundary. Uploads stream to storage, so
  * a body this large never sits in memory; other bodies keep a 25 MB cap (see the plugin).
  */
@@ -23,13 +23,13 @@ function isMultipart(request: Request): boolean {
   return request.method === "POST" && (request.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
 }
 
-function tooLarge(limit: number) {
-  return createGraphQLError(`Request body too large: at most ${limit} bytes for a request that is not an upload.`, {
+function tooLarge(limit: number, what = "a request that is not an upload") {
+  return createGraphQLError(`Request body too large: at most ${limit} bytes for ${what}.`, {
     extensions: { code: "REQUEST_ENTITY_TOO_LARGE", http: { status: 413 } },
   });
 }
 
-/** The request with its body counted as it is read: past `limit` the read fails with 413. */
+/** The request with its body counted as it is read: past `limit` the read fails with 413 (for in-memory parsers). */
 function limitBody(request: Request, limit: number): Request {
   if (!request.body) return request;
   let read = 0;
@@ -49,6 +49,8 @@ export interface StreamingUploadsOptions {
   /** The store uploads go to (throws SERVICE_UNAVAILABLE while the app starts or stops). */
   store(): UploadStore;
   limits: Pick<Config, "maxFiles" | "maxFileBytes">;
+  /** The largest upload body (maxRequestBodyBytes); its bytes are counted as they stream. */
+  maxBodyBytes: number;
   /** Checks the caller before a byte of the body is read; rejects (401, 429) to refuse the upload. */
   authorize(request: Request): Promise<void>;
 }
@@ -71,12 +73,15 @@ export function streamingUploadsPlugin(options: StreamingUploadsOptions): Plugin
         if (requestParser) setRequestParser((inner) => requestParser(limitBody(inner, maxNonMultipartBodyBytes)));
         return;
       }
+      const length = Number(request.headers.get("content-length") ?? 0);
+      if (length > options.maxBodyBytes) throw tooLarge(options.maxBodyBytes, "an upload (QUIRE_MAX_FILES × QUIRE_MAX_FILE_MB and the form's fields)");
       const staged: StagedUpload[] = [];
       stagedByRequest.set(request, staged);
       setRequestParser(async (inner) => {
         await options.authorize(request);
         try {
-          return (await parseStreamingMultipart(inner, options.store(), limits, staged)) as never;
+          const bodyLimit = { bytes: options.maxBodyBytes, error: () => tooLarge(options.maxBodyBytes, "an upload") };
+          return (await parseStreamingMultipart(inner, options.store(), { ...limits, body: bodyLimit }, staged)) as never;
         } catch (error) {
           await Promise.all(staged.map((upload) => upload.discard()));
           throw error;

@@ -10,7 +10,7 @@ import { backoffDelayMs, classifyFailure } from "./failure-classification.ts";
 import { STAGE_HANDLERS } from "./stage-handlers.ts";
 import type { PipelineDeps, StageContext, StageDocument } from "./stage-context.ts";
 import { expandStages, STAGES } from "./stage-order.ts";
-import { UploadStore } from "../uploads/upload-store.ts";
+import type { UploadStore } from "../uploads/upload-store.ts";
 import { StaleAttemptError } from "./stale-attempt-error.ts";
 
 export interface PipelineOptions {
@@ -23,6 +23,8 @@ export interface PipelineOptions {
 }
 
 export interface PipelineServiceDeps extends PipelineDeps {
+  /** Where each document's uploaded bytes are read from. */
+  uploads: Pick<UploadStore, "readDocument">;
   queue: JobQueue;
   events: EventBus;
   logger: Logger;
@@ -188,7 +190,7 @@ export class PipelineService {
   }
 
   #stageContext(document: StageDocument, claim: StageContext["claim"], signal: AbortSignal): StageContext {
-    const { prisma, checkpoints } = this.#deps;
+    const { checkpoints } = this.#deps;
     let bytes: Promise<Uint8Array> | undefined;
     return {
       deps: this.#deps,
@@ -197,7 +199,7 @@ export class PipelineService {
       signal,
       logger: this.#deps.logger.child({ documentId: document.id, stage: claim.stage }),
       bytes: () =>
-(bytes ??= new UploadStore(prisma).readDocument(document.id)),
+(bytes ??= this.#deps.uploads.readDocument(document.id)),
       reportPages: async (done, total) => {
         await checkpoints.setPages(claim, done, total);
         if (done === total || this.#throttle.tryAcquire(document.id)) {

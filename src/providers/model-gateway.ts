@@ -11,7 +11,7 @@ import type {
   TokenUsage,
 } from "./provider-types.ts";
 import type { FetchLike, ProviderAdapter } from "./provider-adapter.ts";
-import { buildConfiguredAdapters, configuredSecrets, providerDefinition } from "./provider-registry.ts";
+import { buildConfiguredAdapters, configuredSecrets, PROVIDER_NAMES, PROVIDERS, providerDefinition } from "./provider-registry.ts";
 import { defaultChatModel, defaultEmbeddingModel, limitsFor, resolveProviderOptions } from "./provider-options.ts";
 import type { ProviderLayerOptions } from "./provider-options.ts";
 import { createLimiterRegistry, limiterKeyOf } from "./limiter-registry.ts";
@@ -20,12 +20,14 @@ import { runWithRetries } from "./attempt-runner.ts";
 import type { GatewayLogger } from "./attempt-runner.ts";
 import { createPriceTable } from "./price-table.ts";
 import type { PriceTable } from "./price-table.ts";
+import type { BatchClient } from "./batch/batch-client.ts";
 import { embedCacheKey, generateCacheKey } from "./response-cache.ts";
 import type { CachedModelResponse, ResponseCacheStore } from "./response-cache.ts";
 import type { CallLedgerEntry, CallLedgerStore } from "./call-ledger.ts";
 import { estimateMessageTokens } from "./token-estimate.ts";
 import { abortedError } from "./provider-error-mapping.ts";
 import { routeModel } from "./model-routing.ts";
+import { createFallbackRouter } from "./fallback-router.ts";
 
 /** What createModelGateway is built from. Everything but `options`, `ledger` and `logger` is optional. */
 export interface ModelGatewayDeps {
@@ -42,6 +44,8 @@ export interface ModelGatewayDeps {
   adapters?: Partial<Record<ProviderName, ProviderAdapter>>;
   /** Source of backoff jitter (tests pin it). */
   random?: () => number;
+  /** Clock of the fallback cooldowns (tests pin it). Default Date.now. */
+  now?: () => number;
 }
 
 /** The gateway plus what its owner needs: the limiters (pause, tests) and shutdown. */
@@ -49,6 +53,8 @@ export interface ModelGatewayService extends ModelGateway {
   readonly limiters: LimiterRegistry;
   /** The price table the gateway bills with (config overrides included). */
   readonly prices: PriceTable;
+  /** The provider's batch API client, or null when it has none or is not configured. */
+  batchClient(provider: ProviderName): BatchClient | null;
   /** The provider and model a generate request naming these would use. */
   resolveChat(provider: ProviderName | undefined, model: string | undefined): { provider: ProviderName; model: string };
   /** Releases the limiters' timers and Redis connections; the gateway is unusable afterwards. */
@@ -76,6 +82,9 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
   const secrets = configuredSecrets(options);
   const adapters = { ...buildConfiguredAdapters(options, deps.fetch ? { fetch: deps.fetch } : {}), ...deps.adapters };
   const isConfigured = (provider: ProviderName) => adapters[provider] !== undefined;
+  const batchClients = Object.fromEntries(
+    PROVIDER_NAMES.map((name) => [name, PROVIDERS[name].createBatchClient(options, deps.fetch ? { fetch: deps.fetch } : {})]),
+  ) as Record<ProviderName, BatchClient | null>;
   const ownsLimiters = !deps.limiters;
   const limiters =
     deps.limiters ??
@@ -228,8 +237,36 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
     return { provider, model };
   }
 
+  const fallbacks = createFallbackRouter({
+    table: options.fallbacks,
+    cooldownMs: options.fallbackCooldownMs,
+    resolve: (provider, model) => resolveChat(provider, model),
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+
+  /**
+   * The primary target, then (unless the request opts out) the purpose's fallbacks: a target
+   * whose call failed with a retryable error, retries exhausted, cools down and the next one
+   * answers. The result names the provider and model that produced the answer.
+   */
   async function generate(request: GenerateRequest): Promise<GenerateResult> {
-    const { provider, model } = resolveChat(request.provider, request.model);
+    const primary = resolveChat(request.provider, request.model);
+    const targets = request.fallbacks === false ? [primary] : fallbacks.candidates(request.purpose, primary);
+    for (const [index, target] of targets.entries()) {
+      try {
+        return await generateOn(target, request);
+      } catch (error) {
+        const last = index === targets.length - 1;
+        if (targets.length === 1 || !fallbacks.shouldFallBack(error) || request.signal?.aborted) throw error;
+        fallbacks.coolDown(target);
+        if (last) throw error;
+        deps.logger.warn({ provider: target.provider, model: target.model, code: (error as ProviderError).code, purpose: request.purpose }, "model failed; falling back to the next one");
+      }
+    }
+    throw new Error("no target to call");
+  }
+
+  async function generateOn({ provider, model }: { provider: ProviderName; model: string }, request: GenerateRequest): Promise<GenerateResult> {
     const maxOutputTokens = request.maxOutputTokens ?? options.defaultMaxOutputTokens;
     const userId = request.userId ?? null;
     // Local answers cost nothing and take microseconds: caching them would only add a query.
@@ -311,6 +348,7 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
     limiters,
     prices,
     resolveChat,
+    batchClient: (provider) => batchClients[provider] ?? null,
     close: async () => {
       if (ownsLimiters) await limiters.close();
     },

@@ -21,5 +21,7 @@ export function providerOptionsFromConfig(config: Config): ProviderLayerOptions 
     cacheEnabled: p.cacheEnabled,
     cacheTtlMs: p.cacheTtlMs,
     prices: p.prices,
+    ...(p.fallbacks ? { fallbacks: p.fallbacks } : {}),
+    fallbackCooldownMs: p.fallbackCooldownMs,
   };
 }

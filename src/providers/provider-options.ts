@@ -1,6 +1,7 @@
 import { LOCAL_EMBEDDING_DIMENSION } from "../text/local-embedding.ts";
 import type { ProviderName } from "./provider-types.ts";
 import type { PriceOverrides } from "./price-table.ts";
+import type { FallbackTable } from "./fallback-router.ts";
 import { PROVIDERS } from "./provider-registry.ts";
 
 /**
@@ -87,6 +88,10 @@ export interface ProviderLayerOptions {
   localEmbeddingDim?: number;
   /** Price overrides per model (JSON from config), merged over the built-in table. */
   prices?: PriceOverrides;
+  /** LLM_FALLBACKS: ordered fallback models per purpose ("*" for any). Default none. */
+  fallbacks?: FallbackTable;
+  /** LLM_FALLBACK_COOLDOWN_MS: how long a failing model is skipped. Default 60 000 ms. */
+  fallbackCooldownMs?: number;
 }
 
 /** ProviderLayerOptions with every default applied. */
@@ -117,6 +122,8 @@ export interface ResolvedProviderOptions {
   defaultMaxOutputTokens: number;
   localEmbeddingDim: number;
   prices: PriceOverrides;
+  fallbacks: FallbackTable;
+  fallbackCooldownMs: number;
 }
 
 /** The model a provider uses for chat when none is configured or requested. */
@@ -160,6 +167,8 @@ export function resolveProviderOptions(options: ProviderLayerOptions = {}): Reso
     defaultMaxOutputTokens: options.defaultMaxOutputTokens ?? 1024,
     localEmbeddingDim: options.localEmbeddingDim ?? LOCAL_EMBEDDING_DIMENSION,
     prices: options.prices ?? {},
+    fallbacks: options.fallbacks ?? {},
+    fallbackCooldownMs: options.fallbackCooldownMs ?? 60_000,
   };
 }
 

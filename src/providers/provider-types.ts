@@ -37,6 +37,8 @@ export interface GenerateRequest extends CallAttribution {
   temperature?: number;
   /** "bypass" skips the cache read (the answer is still written). Default "use". */
   cache?: "use" | "bypass";
+  /** False keeps the call on the requested model (benchmarks); default: LLM_FALLBACKS apply. */
+  fallbacks?: boolean;
   signal?: AbortSignal;
 }
 

@@ -106,7 +106,18 @@ export function extractEntityMentions(pages: readonly string[]): MentionCandidat
     found.set(key, { page, text, kind: classifyEntity(text, context, isCoined(text) || Boolean(acronym)), count: 1, ...(acronym ? { acronym } : {}) });
   };
 
+  const title = body.find((block) => block.pageIndex === 0 && block.headingLevel > 0);
   body.forEach((block) => {
+    // In the title every word is capitalised: only coined names ("PPCoin", "TrustRank") count,
+    // and twice, since what a paper names in its title is what it is about.
+    if (block === title) {
+      for (const match of plain(block.text).matchAll(TOKEN)) {
+        if (!isCoined(match[0])) continue;
+        add(1, match[0], block.text.toLowerCase());
+        add(1, match[0], block.text.toLowerCase());
+      }
+      return;
+    }
     if (block.headingLevel > 0) return;
     const page = block.pageIndex + 1;
     const text = plain(block.text);

@@ -20,6 +20,7 @@ const MAX_K = 10;
 // Restarts per k: k-means++ depends on its seed; the best of a few is stable.
 const SEEDS = [1, 2, 3, 4, 5];
 const KEYWORDS = 6;
+const SILHOUETTE_MARGIN = 0.01;
 
 function normalise(vector: number[]): number[] {
   const norm = Math.hypot(...vector) || 1;
@@ -99,14 +100,20 @@ export function clusterTopics(documents: readonly TopicDocument[]): TopicCluster
   const raw = usable.map((document) => documentVector(document.vectors));
   const mean = raw[0]!.map((_value, index) => raw.reduce((sum, vector) => sum + vector[index]!, 0) / raw.length);
   const points = raw.map((vector) => normalise(vector.map((value, index) => value - mean[index]!)));
-  let best = { assignment: points.map(() => 0), score: 0 };
+  const perK: { assignment: number[]; score: number }[] = [];
   for (let k = 2; k <= Math.min(MAX_K, usable.length - 1); k++) {
+    let bestOfK = { assignment: points.map(() => 0), score: -1 };
     for (const seed of SEEDS) {
       const result = kmeans(points, k, { seed, initialization: "kmeans++", maxIterations: 100 });
       const score = silhouette(points, result.clusters);
-      if (score > best.score + 1e-9) best = { assignment: result.clusters, score };
+      if (score > bestOfK.score + 1e-9) bestOfK = { assignment: result.clusters, score };
     }
+    perK.push(bestOfK);
   }
+  // The fewest topics whose silhouette is within a small margin of the best: with few
+  // documents the silhouette keeps creeping up as clusters split into pairs.
+  const top = Math.max(0, ...perK.map((entry) => entry.score));
+  const best = perK.find((entry) => entry.score >= top - SILHOUETTE_MARGIN) ?? { assignment: points.map(() => 0), score: 0 };
   const termsOf = new Map(usable.map((document) => [document.documentId, contentTerms(document.text).filter((term) => term.length > 2 && !/^\d+$/.test(term))]));
   const groups = new Map<number, TopicDocument[]>();
   best.assignment.forEach((cluster, index) => groups.set(cluster, [...(groups.get(cluster) ?? []), usable[index]!]));

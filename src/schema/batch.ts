@@ -1,6 +1,6 @@
 import { resolveOffsetConnection } from "@pothos/plugin-relay";
 import type { BatchJob } from "../generated/prisma/client.ts";
-import { batchProgress } from "../batches/batch-progress.ts";
+import { documentCounts, loadBatchProgress } from "../batches/batch-read-loaders.ts";
 import { builder } from "./builder.ts";
 import { DocumentJobRef } from "./document.ts";
 import { BatchStatusEnum, ErrorStrategyEnum, PriorityEnum, StageEnum } from "./pipeline-enums.ts";
@@ -15,22 +15,17 @@ export const BatchJobRef = builder.objectRef<BatchJob>("BatchJob").implement({
     priority: t.field({ type: PriorityEnum, resolve: (batch) => batch.priority }),
     progress: t.float({
       description: "0..1, weighted by pages.",
-      resolve: (batch, _args, context) => batchProgress(context.services().db.prisma, batch.id, batch.stages),
+      resolve: (batch, _args, context) => loadBatchProgress(context.loaders(), batch),
     }),
-    documentCount: t.int({ resolve: (batch, _args, context) => context.services().db.prisma.documentJob.count({ where: { batchId: batch.id } }) }),
-    completedCount: t.int({
-      resolve: (batch, _args, context) => context.services().db.prisma.documentJob.count({ where: { batchId: batch.id, status: "COMPLETED" } }),
-    }),
-    failedCount: t.int({
-      resolve: (batch, _args, context) => context.services().db.prisma.documentJob.count({ where: { batchId: batch.id, status: "FAILED" } }),
-    }),
+    documentCount: t.int({ resolve: async (batch, _args, context) => (await documentCounts(context.loaders(), batch.id)).total }),
+    completedCount: t.int({ resolve: async (batch, _args, context) => (await documentCounts(context.loaders(), batch.id)).completed }),
+    failedCount: t.int({ resolve: async (batch, _args, context) => (await documentCounts(context.loaders(), batch.id)).failed }),
     createdAt: t.field({ type: "DateTime", resolve: (batch) => batch.createdAt }),
     startedAt: t.field({ type: "DateTime", nullable: true, resolve: (batch) => batch.startedAt }),
     finishedAt: t.field({ type: "DateTime", nullable: true, resolve: (batch) => batch.finishedAt }),
     documents: t.field({
       type: [DocumentJobRef],
-      resolve: (batch, _args, context) =>
-        context.services().db.prisma.documentJob.findMany({ where: { batchId: batch.id }, orderBy: [{ createdAt: "asc" }, { filename: "asc" }] }),
+      resolve: (batch, _args, context) => context.loaders().documentsOfBatch.load(batch.id),
     }),
   }),
 });

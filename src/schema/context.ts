@@ -1,3 +1,4 @@
+import type { BatchReadLoaders } from "../batches/batch-read-loaders.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { HealthService } from "../health/health-service.ts";
 import type { Services } from "../services.ts";
@@ -19,4 +20,6 @@ export interface GraphQLContext {
    * `connectionParams.authorization` (graphql-ws). Throws UNAUTHENTICATED without a valid key.
    */
   viewer(): Viewer;
+  /** Batched reads for batch and document fields, one set per operation (created on first use). */
+  loaders(): BatchReadLoaders;
 }

@@ -1,6 +1,5 @@
 import type { Chunk, Checkpoint, DocumentJob, Page } from "../generated/prisma/client.ts";
-import { documentProgress } from "../batches/batch-progress.ts";
-import { STAGES } from "../pipeline/stage-order.ts";
+import { loadDocumentProgress } from "../batches/batch-read-loaders.ts";
 import { builder } from "./builder.ts";
 import { DocumentStatusEnum, StageEnum, StageStatusEnum } from "./pipeline-enums.ts";
 
@@ -83,21 +82,11 @@ export const DocumentJobRef = builder.objectRef<DocumentJob>("DocumentJob").impl
     finishedAt: t.field({ type: "DateTime", nullable: true, resolve: (doc) => doc.finishedAt }),
     stages: t.field({
       type: [StageProgressRef],
-      resolve: async (doc, _args, context) => {
-        const rows = await context.services().db.prisma.checkpoint.findMany({ where: { documentId: doc.id } });
-        return rows.sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage));
-      },
+      resolve: (doc, _args, context) => context.loaders().checkpointsOfDocument.load(doc.id),
     }),
     progress: t.float({
       description: "0..1: planned stages done, page-level stages by their pages.",
-      resolve: async (doc, _args, context) => {
-        const prisma = context.services().db.prisma;
-        const [batch, checkpoints] = await Promise.all([
-          prisma.batchJob.findUniqueOrThrow({ where: { id: doc.batchId }, select: { stages: true } }),
-          prisma.checkpoint.findMany({ where: { documentId: doc.id } }),
-        ]);
-        return documentProgress(doc.status, batch.stages, checkpoints);
-      },
+      resolve: (doc, _args, context) => loadDocumentProgress(context.loaders(), doc),
     }),
     pages: t.field({
       type: [PageRef],

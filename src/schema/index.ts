@@ -14,6 +14,7 @@ import "./embedding.ts";
 import "./embedding-job.ts";
 import "./embedding-progress.ts";
 import "./usage.ts";
+import "./prompt-batch-job.ts";
 import "./document-research.ts";
 import "./citation-network.ts";
 import "./entity-cluster.ts";

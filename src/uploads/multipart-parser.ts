@@ -12,6 +12,8 @@ export interface MultipartLimits {
   maxFileBytes: number;
   /** Bytes of one non-file field (`operations`, `map`). */
   maxFieldBytes: number;
+  /** The whole body: counted as it streams (no read-ahead), past it the error ends the parse. */
+  body: { bytes: number; error(): Error };
 }
 
 /** What the GraphQL multipart request spec carries: the operation(s), with files placed into variables. */
@@ -71,12 +73,15 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   }
 }
 
-async function* readChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+async function* readChunks(body: ReadableStream<Uint8Array>, limit: MultipartLimits["body"]): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
+  let read = 0;
   try {
     for (;;) {
       const next = await reader.read();
       if (next.done) return;
+      read += next.value.byteLength;
+      if (read > limit.bytes) throw limit.error();
       yield next.value;
     }
   } finally {
@@ -186,7 +191,7 @@ export async function parseStreamingMultipart(
     busboy.on("error", reject);
   });
   // Yoga's body may be a ponyfill stream, which Readable.fromWeb refuses: read it by hand.
-  const source = Readable.from(readChunks(request.body));
+  const source = Readable.from(readChunks(request.body, limits.body));
   source.on("error", (error) => busboy.destroy(error));
   source.pipe(busboy);
   try {

@@ -19,6 +19,8 @@ export interface ScriptedResponse {
   latencyMs?: number;
   /** Destroy the connection instead of answering (after the latency). */
   drop?: boolean;
+  /** Answer only once this settles (then after the latency): tests decide the order of answers. */
+  until?: Promise<unknown>;
 }
 
 /** One request as the server saw it. Times are performance.now() milliseconds. */
@@ -124,7 +126,8 @@ export async function startFakeLlmServer(options: { latencyMs?: number } = {}): 
       record.finishedAt = performance.now();
       inFlight--;
     };
-    const timer = setTimeout(() => {
+    let timer: NodeJS.Timeout | undefined;
+    const answer = () => {
       if (scripted.drop) {
         settle(false);
         req.socket.destroy();
@@ -135,7 +138,12 @@ export async function startFakeLlmServer(options: { latencyMs?: number } = {}): 
       res.writeHead(status, { "content-type": "application/json", ...scripted.headers });
       res.end(JSON.stringify(body));
       settle(false);
-    }, scripted.latencyMs ?? fake.latencyMs);
+    };
+    const schedule = () => {
+      if (!settled) timer = setTimeout(answer, scripted.latencyMs ?? fake.latencyMs);
+    };
+    if (scripted.until) void scripted.until.then(schedule, schedule);
+    else schedule();
     res.on("close", () => {
       if (!settled) {
         clearTimeout(timer);

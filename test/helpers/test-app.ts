@@ -1,4 +1,4 @@
-import { buildApp, type App } from "../../src/app.ts";
+import { buildApp, type App, type AppOptions } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { createTestDatabase, type TestDatabase } from "./test-database.ts";
@@ -17,12 +17,12 @@ export interface TestApp {
 
 /** An app on a database of its own, started in-process (listening on a free port if asked). */
 export async function startTestApp(
-  options: { listen?: boolean; env?: Record<string, string> } = {},
+  options: { listen?: boolean; env?: Record<string, string>; appOptions?: Omit<AppOptions, "logger"> } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({ DATABASE_URL: database.url, PORT: "0", LOG_LEVEL: "silent", NODE_ENV: "test", ...options.env });
   // TEST_LOG_LEVEL=debug shows the app's logs when a test needs diagnosing.
-  const app = buildApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent") });
+  const app = buildApp(config, { ...options.appOptions, logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent") });
   await app.start({ listen: options.listen ?? false });
   return {
     app,

@@ -7,6 +7,7 @@ import { mountDocument } from "./views/document-view.ts";
 import { mountEmbeddings } from "./views/embeddings-view.ts";
 import { mountForms } from "./views/forms-view.ts";
 import { mountHistory } from "./views/history-view.ts";
+import { mountResearch } from "./views/research-view.ts";
 import { mountSignIn } from "./views/sign-in-view.ts";
 import { mountUpload } from "./views/upload-view.ts";
 
@@ -18,6 +19,7 @@ const routes: Record<string, View> = {
   batches: mountHistory,
   batch: mountBatch,
   document: mountDocument,
+  research: mountResearch,
   forms: mountForms,
   embeddings: mountEmbeddings,
 };

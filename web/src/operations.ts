@@ -108,6 +108,16 @@ export interface DocumentDetail {
   error: ErrorInfo | null;
   pages: { number: number; imageUrl: string | null; markdown: string | null; width: number | null; height: number | null }[];
   chunks: { index: number; headingPath: string[]; pageStart: number; pageEnd: number; tokenCount: number; text: string }[];
+  references: {
+    index: number;
+    raw: string;
+    title: string | null;
+    authors: string[];
+    year: number | null;
+    doi: string | null;
+    arxivId: string | null;
+    target: { id: string; filename: string } | null;
+  }[];
 }
 
 export const DOCUMENT_QUERY = `query Document($id: ID!, $pages: Int!) {
@@ -115,6 +125,7 @@ export const DOCUMENT_QUERY = `query Document($id: ID!, $pages: Int!) {
     id filename title status pageCount summary error { code message }
     pages(first: $pages) { number imageUrl markdown width height }
     chunks(first: 100) { index headingPath pageStart pageEnd tokenCount text }
+    references { index raw title authors year doi arxivId target { id filename } }
   }
 }`;
 
@@ -170,4 +181,66 @@ export interface EmbeddingEvent {
 }
 export const EMBEDDING_PROGRESS = `subscription EmbeddingProgress($id: ID!) {
   embeddingProgress(jobId: $id) { kind job { ${EMBEDDING_FIELDS} } }
+}`;
+
+export interface CitationNetwork {
+  nodes: { document: { id: string; filename: string; title: string | null }; inDegree: number; outDegree: number; pageRank: number; component: number }[];
+  edges: { source: { id: string }; target: { id: string } | null; confidence: number; matchedBy: string }[];
+  metrics: {
+    documentCount: number;
+    linkCount: number;
+    componentCount: number;
+    largestComponentSize: number;
+    coCitations: { first: { filename: string }; second: { filename: string }; count: number }[];
+    bibliographicCoupling: { first: { filename: string }; second: { filename: string }; count: number }[];
+  };
+  externalWorks: { title: string; year: number | null; doi: string | null; citedBy: { filename: string }[] }[];
+}
+export const CITATION_NETWORK = `query Research($id: ID!) {
+  citationNetwork(batchId: $id) {
+    nodes { document { id filename title } inDegree outDegree pageRank component }
+    edges { source { id } target { id } confidence matchedBy }
+    metrics {
+      documentCount linkCount componentCount largestComponentSize
+      coCitations { first { filename } second { filename } count }
+      bibliographicCoupling { first { filename } second { filename } count }
+    }
+    externalWorks(first: 20) { title year doi citedBy { filename } }
+  }
+}`;
+
+export interface BatchReport {
+  documentCount: number;
+  completedCount: number;
+  failedCount: number;
+  pageCount: number;
+  referenceCount: number;
+  citationLinkCount: number;
+  modelCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  failures: { code: string; count: number }[];
+  topics: { label: string; keywords: string[]; silhouette: number; documents: { id: string; filename: string }[] }[];
+}
+export const BATCH_REPORT = `query Report($id: ID!) {
+  batchReport(batchId: $id) {
+    documentCount completedCount failedCount pageCount referenceCount citationLinkCount
+    modelCalls inputTokens outputTokens costUsd
+    failures { code count }
+    topics { label keywords silhouette documents { id filename } }
+  }
+}`;
+
+export interface EntityCluster {
+  id: string;
+  name: string;
+  kind: string;
+  aliases: string[];
+  mentionCount: number;
+  confidence: number;
+  documents: { id: string; filename: string }[];
+}
+export const ENTITY_CLUSTERS = `query Entities($id: ID!) {
+  entityClusters(batchId: $id, first: 30) { id name kind aliases mentionCount confidence documents { id filename } }
 }`;

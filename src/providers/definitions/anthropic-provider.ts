@@ -34,4 +34,6 @@ export const anthropicProvider: ProviderDefinition = {
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
         })
       : null,
+  // Anthropic's Message Batches API is not wired yet: submitPromptBatch refuses anthropic.
+  createBatchClient: () => null,
 };

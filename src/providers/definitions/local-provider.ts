@@ -15,4 +15,5 @@ export const localProvider: ProviderDefinition = {
   prices: {},
   secrets: () => [],
   create: (options) => createLocalAdapter({ embeddingDim: options.localEmbeddingDim }),
+  createBatchClient: () => null,
 };

@@ -1,3 +1,4 @@
+import { createOpenAIBatchClient } from "../batch/openai-batch-client.ts";
 import { createOpenAIAdapter } from "../openai-adapter.ts";
 import type { ProviderDefinition } from "./provider-definition.ts";
 
@@ -39,6 +40,16 @@ export const openaiProvider: ProviderDefinition = {
           apiKey: options.openaiApiKey,
           baseUrl: options.openaiBaseUrl,
           maxTokensParam: options.openaiMaxTokensParam,
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        })
+      : null,
+  createBatchClient: (options, deps) =>
+    options.openaiApiKey || options.openaiBaseUrl
+      ? createOpenAIBatchClient({
+          apiKey: options.openaiApiKey,
+          baseUrl: options.openaiBaseUrl,
+          maxTokensParam: options.openaiMaxTokensParam,
+          timeoutMs: options.timeoutMs,
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
         })
       : null,

@@ -1,3 +1,4 @@
+import type { BatchClient } from "../batch/batch-client.ts";
 import type { FetchLike, ProviderAdapter } from "../provider-adapter.ts";
 import type { ProviderLimits, ResolvedProviderOptions } from "../provider-options.ts";
 import type { ProviderName } from "../provider-types.ts";
@@ -38,4 +39,6 @@ export interface ProviderDefinition {
   secrets(options: ResolvedProviderOptions): string[];
   /** The adapter, or null when the options do not configure this provider. */
   create(options: ResolvedProviderOptions, deps: AdapterFactoryDeps): ProviderAdapter | null;
+  /** Its batch API client, or null when it has none or is not configured. */
+  createBatchClient(options: ResolvedProviderOptions, deps: AdapterFactoryDeps): BatchClient | null;
 }

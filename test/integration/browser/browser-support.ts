@@ -41,7 +41,7 @@ export async function launchBrowser(origin: string, viewport = { width: 1280, he
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
   const allowedHost = new URL(origin).host;
   const external: string[] = [];
   await context.route("**/*", async (route) => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ import { createTestUserWithKey, type TestUserWithKey } from "../../helpers/auth.
 import { startFakeLlmServer, type FakeLlmServer } from "../../helpers/fake-llm-server.ts";
 import { buildTextPdf } from "../../helpers/pdf-fixtures.ts";
 import { startTestApp, type TestApp } from "../../helpers/test-app.ts";
+import { havePapers, papersDir } from "../research/research-support.ts";
 import { buildDashboard, launchBrowser, SCREENSHOTS, type TestBrowser } from "./browser-support.ts";
 
 /**
@@ -67,7 +68,7 @@ describe("dashboard and GraphiQL in Chromium", () => {
 
   const startWorker = async (): Promise<void> => {
     const config = loadConfig({ DATABASE_URL: api.database.url, PORT: "0", LOG_LEVEL: "silent", NODE_ENV: "test", QUIRE_ROLE: "worker", QUIRE_RENDER_WORKERS: "1" });
-    worker = buildApp(config, { logger: createLogger("silent") });
+    worker = buildApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? "silent") });
     await worker.start({ listen: false });
   };
 
@@ -165,7 +166,60 @@ describe("dashboard and GraphiQL in Chromium", () => {
       .poll(() => page.locator("#thumbnails img").evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth > 0)), WAIT)
       .toEqual([true, true, true]);
     expect((await page.locator("#summary").innerText()).length).toBeGreaterThan(20);
+    expect(await page.locator("#references li").allInnerTexts()).toEqual([
+      expect.stringContaining("Author 1. On fixture number 1."),
+      expect.stringContaining("Author 2. On fixture number 2."),
+    ]);
     await b.screenshot("document");
+  });
+
+  // Three real papers that cite each other (PPCoin cites Bitcoin; Primecoin cites both).
+  it.skipIf(!havePapers)("shows a batch's research view: report, citation network as a graph and a table, exports", async () => {
+    const { page } = b;
+    await page.goto(`${origin}/#/upload`);
+    await page.waitForSelector("#upload-title", WAIT);
+    await page.setInputFiles("#files", ["cc-bitcoin-2008.pdf", "cc-ppcoin-2012.pdf", "cc-primecoin-2013.pdf"].map((name) => join(papersDir, name)));
+    await page.waitForSelector("#file-list li:nth-child(3)", WAIT);
+    for (const box of await page.locator('input[name="stage"]').all()) {
+      if ((await box.getAttribute("value")) !== "CITATIONS") await box.uncheck();
+    }
+    await page.click("form button[type=submit]");
+    await page.waitForSelector("#batch-status", WAIT);
+    await expect.poll(() => page.locator("#batch-status").innerText(), { timeout: 180_000 }).toBe("COMPLETED");
+    await page.click("#research-link");
+    await page.waitForSelector("#citation-graph canvas", WAIT);
+    await expect.poll(() => page.locator("#network-nodes tbody tr").count(), WAIT).toBe(3);
+    const citedBy = await page.locator("#network-nodes tbody tr").evaluateAll((rows) =>
+      Object.fromEntries(rows.map((row) => [row.querySelector("th")!.textContent, Number(row.querySelector('td[data-label="Cited by"]')!.textContent)])),
+    );
+    expect(Object.values(citedBy).sort()).toEqual([0, 1, 2]);
+    expect(await page.locator("#network-metrics").innerText()).toContain("3 documents · 3 citations within the batch");
+    expect(await page.locator("#batch-report").innerText()).toContain("3 of 3 completed, 0 failed");
+    await b.screenshot("research");
+    await page.click("#export-graphml");
+    const [download] = await Promise.all([page.waitForEvent("download", WAIT), page.click("#export-graphml-link")]);
+    const graphml = readFileSync((await download.path())!, "utf8");
+    expect(graphml).toContain("<graphml");
+    expect(graphml).toContain("cc-bitcoin-2008.pdf");
+  }, 240_000);
+
+  it("embeds a text file with embedFile, follows embeddingProgress and offers the vectors", async () => {
+    const { page } = b;
+    const lines = join(dir!, "lines.txt");
+    writeFileSync(lines, "first line\nsecond line\n\nthird line\n");
+    await page.goto(`${origin}/#/embeddings`);
+    await page.setInputFiles("#embed-file", lines);
+    await page.click("form button[type=submit]");
+    await expect.poll(() => page.locator("#embed-status").innerText(), WAIT).toContain("completed · 3 of 3 lines");
+    await page.click("#download-embeddings");
+    await page.waitForSelector("#embeddings-link", WAIT);
+    const [download] = await Promise.all([page.waitForEvent("download", WAIT), page.click("#embeddings-link")]);
+    expect(download.suggestedFilename()).toBe("lines.ndjson");
+    const text = readFileSync((await download.path())!, "utf8");
+    const rows = text.trim().split("\n").map((line) => JSON.parse(line) as { text: string; vector: number[] });
+    expect(rows.map((row) => row.text)).toEqual(["first line", "second line", "third line"]);
+    expect(rows.every((row) => row.vector.length > 0)).toBe(true);
+    await b.screenshot("embeddings");
   });
 
   it("fills a form with generateBatchLive and shows every field with its source", async () => {

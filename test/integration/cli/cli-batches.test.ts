@@ -57,6 +57,27 @@ describe("quire CLI against a real server: batches", () => {
     expect(summary.trim().length).toBeGreaterThan(20);
     const references = JSON.parse(await readFile(path.join(out, "alpha", "references.json"), "utf8")) as { raw: string }[];
     expect(references).toHaveLength(2);
+
+    // The same batch's report and exports.
+    const batchId = /Batch ([0-9a-f-]{36})/.exec(run.stdout)![1]!;
+    const report = await runCli(["report", batchId], env);
+    expect(report.code).toBe(0);
+    expect(report.stdout).toContain("Documents: 3 (2 completed, 1 failed), 3 pages");
+    expect(report.stdout).toContain("References: 4");
+    expect(report.stdout).toMatch(/^Failures\nCODE\s+COUNT\nPDF_CORRUPT\s+1$/m);
+    const reportJson = JSON.parse((await runCli(["--json", "report", batchId], env)).stdout) as { documentCount: number; failures: unknown[] };
+    expect(reportJson).toMatchObject({ documentCount: 3, failures: [{ code: "PDF_CORRUPT", count: 1 }] });
+
+    const graphml = path.join(dir, "graph.graphml");
+    const exported = await runCli(["export", batchId, "--format", "graphml", "--out", graphml], env);
+    expect(exported.code).toBe(0);
+    const xml = await readFile(graphml, "utf8");
+    expect(xml).toMatch(/^<\?xml[^>]*\?>\s*<graphml/);
+    const graph = JSON.parse((await runCli(["export", batchId, "--format", "json"], env)).stdout) as { nodes: unknown[] };
+    expect(Array.isArray(graph.nodes)).toBe(true);
+    const missing = await runCli(["export", "00000000-0000-0000-0000-000000000000"], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("No batch 00000000-0000-0000-0000-000000000000 is visible with this key.");
   });
 
   it("refuses a file that is not a PDF before sending anything (exit 2)", async () => {

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { UploadStore } from "../../../src/uploads/upload-store.ts";
 import { createTestUserWithKey, type TestUserWithKey } from "../../helpers/auth.ts";
 import { buildTextPdf } from "../../helpers/pdf-fixtures.ts";
 import { startTestApp, type TestApp } from "../../helpers/test-app.ts";
@@ -76,7 +75,7 @@ describe("streamed uploads", () => {
       files.map((file) => [file.name, file.bytes.byteLength, createHash("sha256").update(file.bytes).digest("hex")]),
     );
     expect(await stored()).toEqual({ ...before, batches: before.batches + 1, documents: before.documents + 2, contents: before.contents + 2, largeObjects: before.largeObjects + 2 });
-    const back = await new UploadStore(testApp.app.services().db.prisma).readDocument(documents[1]!.id);
+    const back = await testApp.app.services().uploads.readDocument(documents[1]!.id);
     expect(Buffer.from(back).equals(Buffer.from(files[1]!.bytes))).toBe(true);
   });
 

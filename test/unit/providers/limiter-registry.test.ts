@@ -1,6 +1,6 @@
 import { connect } from "node:net";
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createLimiterRegistry } from "../../../src/providers/limiter-registry.ts";
 import type { LimiterRegistry, LimiterRegistryOptions } from "../../../src/providers/limiter-registry.ts";
 import type { ProviderLimits } from "../../../src/providers/provider-options.ts";
@@ -24,6 +24,7 @@ function registry(limits: Partial<ProviderLimits>, extra: Partial<LimiterRegistr
   return created;
 }
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(open.splice(0).map((created) => created.close()));
 });
 
@@ -61,24 +62,37 @@ describe("limiter registry", () => {
   });
 
   it("delays requests beyond the per-window request budget", async () => {
-    const limiters = registry({ requestsPerMinute: 2 });
-    const track = tracker();
-    await Promise.all([0, 1, 2].map((i) => limiters.schedule("openai:m", 1, undefined, track.task(i, 1))));
-    expect(track.starts[1]!).toBeLessThan(150);
-    expect(track.starts[2]!).toBeGreaterThan(200);
+    // Bottleneck refills on its heartbeat (setInterval) from Date.now(): both are faked, so the
+    // third request provably waits for the refill instead of 'starting after 200 ms'.
+    vi.useFakeTimers({ toFake: ["Date", "setInterval", "clearInterval"] });
+    const limiters = registry({ requestsPerMinute: 2 }, { budgetWindowMs: 60_000 });
+    const started: number[] = [];
+    const calls = [0, 1, 2].map((i) => limiters.schedule("openai:m", 1, undefined, () => (started.push(i), Promise.resolve(i))));
+    expect(await Promise.all(calls.slice(0, 2))).toEqual([0, 1]);
+    expect(started).toEqual([0, 1]);
+    await vi.advanceTimersByTimeAsync(61_000);
+    expect(await calls[2]).toBe(2);
+    expect(started).toEqual([0, 1, 2]);
   });
 
   it("delays calls beyond the per-window token budget, weighting each by its estimate", async () => {
-    const limiters = registry({ tokensPerMinute: 100 });
-    const track = tracker();
-    await Promise.all([
-      limiters.schedule("openai:m", 60, undefined, track.task(0, 1)),
-      limiters.schedule("openai:m", 30, undefined, track.task(1, 1)),
-      limiters.schedule("openai:m", 60, undefined, track.task(2, 1)),
-    ]);
-    expect(track.starts[1]!).toBeLessThan(150);
-    expect(track.starts[2]!).toBeGreaterThan(200);
+    vi.useFakeTimers({ toFake: ["Date", "setInterval", "clearInterval"] });
+    const limiters = registry({ tokensPerMinute: 100 }, { budgetWindowMs: 60_000 });
+    const started: number[] = [];
+    const task = (i: number) => () => (started.push(i), Promise.resolve(i));
+    const calls = [
+      limiters.schedule("openai:m", 60, undefined, task(0)),
+      limiters.schedule("openai:m", 30, undefined, task(1)),
+      limiters.schedule("openai:m", 60, undefined, task(2)),
+    ];
+    // 60 + 30 fit the budget of 100; the next 60 waits for the refill.
+    expect(await Promise.all(calls.slice(0, 2))).toEqual([0, 1]);
+    expect(started).toEqual([0, 1]);
+    await vi.advanceTimersByTimeAsync(61_000);
+    expect(await calls[2]).toBe(2);
+    expect(started).toEqual([0, 1, 2]);
   });
+
 
   it("still runs a call heavier than the whole token budget", async () => {
     const limiters = registry({ tokensPerMinute: 100 });

@@ -46,7 +46,8 @@ export function mountBatch(main: HTMLElement, id: string | undefined): () => voi
   const message = h("p", { id: "batch-message", role: "alert", class: "error" });
   const cancel = h("button", { type: "button", id: "cancel-batch" }, "Cancel batch");
   const retry = h("button", { type: "button", id: "retry-batch" }, "Retry failed and cancelled");
-  main.append(h("section", { class: "card wide", "aria-labelledby": "batch-title" }, heading, connection, totals, h("div", { class: "actions" }, cancel, retry), message, h("div", { class: "table-wrap" }, table)));
+  const research = h("a", { href: `#/research/${id ?? ""}`, id: "research-link" }, "Research: citations, topics, entities, report");
+  main.append(h("section", { class: "card wide", "aria-labelledby": "batch-title" }, heading, connection, totals, h("div", { class: "actions" }, cancel, retry, research), message, h("div", { class: "table-wrap" }, table)));
 
   const render = (): void => {
     frame = 0;

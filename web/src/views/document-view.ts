@@ -42,6 +42,22 @@ export function mountDocument(main: HTMLElement, id: string | undefined): () => 
       h("h2", {}, "Summary"),
       h("p", { id: "summary" }, doc.summary ?? "No summary (the SUMMARIZE stage did not run or has not finished)."),
       h("details", {}, h("summary", {}, h("h2", { class: "inline" }, "Markdown")), h("pre", { id: "markdown", class: "markdown" }, markdown || "No markdown yet.")),
+      h("h2", {}, `References (${doc.references.length})`),
+      doc.references.length
+        ? h(
+            "ol",
+            { id: "references", class: "references" },
+            ...doc.references.map((r) =>
+              h(
+                "li",
+                {},
+                r.raw,
+                r.target && h("span", { class: "meta" }, " — in this batch: ", h("a", { href: `#/document/${r.target.id}` }, r.target.filename)),
+                (r.doi || r.arxivId) && h("span", { class: "meta" }, ` (${r.doi ? `doi:${r.doi}` : `arXiv:${r.arxivId ?? ""}`})`),
+              ),
+            ),
+          )
+        : h("p", {}, "No references found (or the CITATIONS stage has not run)."),
       h(
         "details",
         {},

@@ -88,7 +88,11 @@ function collectRows(rows: readonly LayoutSegment[][], start: number, step: 1 | 
   for (let i = start; i >= 0 && i < rows.length; i += step) {
     const row = rows[i]!;
     const gap = step === 1 ? top(row) - edge : edge - bottom(row);
-    if (gap > MAX_ROW_GAP * fontSize || !isTableRow(row)) break;
+    if (gap > MAX_ROW_GAP * fontSize) break;
+    // A short label row ("Predictive", "Retrospective") groups the rows that follow it.
+    const next = rows[i + step];
+    const label = cellsOf(row).length === 1 && rowText(row).length <= 40 && next !== undefined && isTableRow(next) && taken.length > 0;
+    if (!isTableRow(row) && !label) break;
     taken.push(row);
     edge = step === 1 ? bottom(row) : top(row);
   }
@@ -100,20 +104,35 @@ function collectRows(rows: readonly LayoutSegment[][], start: number, step: 1 | 
  * or right above it when nothing table-like follows, with columns found from the rows that have
  * the most cells. Returns the tables and the segments left for the running text.
  */
-export function findTables(segments: readonly LayoutSegment[]): { tables: LayoutTable[]; rest: LayoutSegment[] } {
-  const rows = groupIntoRows(segments).map((row) => [...row].sort((a, b) => a.x0 - b.x0));
+export function findTables(segments: readonly LayoutSegment[], pageWidth: number): { tables: LayoutTable[]; rest: LayoutSegment[] } {
   const used = new Set<LayoutSegment>();
   const tables: LayoutTable[] = [];
-  rows.forEach((row, index) => {
-    const caption = row.find((segment) => CAPTION.test(segment.items.map((item) => item.text).join("").trim()));
-    if (!caption) return;
+  const captions = segments.filter((segment) => CAPTION.test(segment.items.map((item) => item.text).join("").trim()));
+  for (const caption of captions) {
+    // A caption off the page's centre sits in one column of a two-column page: so does its
+    // table, and the other column's lines on the same baselines are not its cells.
+    const center = (caption.x0 + caption.x1) / 2;
+    const sameHalf = (segment: LayoutSegment) => {
+      const middle = (segment.x0 + segment.x1) / 2;
+      return center < pageWidth / 2 ? middle < pageWidth / 2 : middle > pageWidth / 2;
+    };
+    // Running text in the other half near the caption shows a second column.
+    const otherColumn = segments.some((segment) => {
+      const text = segment.items.map((item) => item.text).join("");
+      return !sameHalf(segment) && Math.abs(segment.y0 - caption.y0) < 15 * caption.fontSize && text.length >= 30 && numericShare(text) < 0.3;
+    });
+    const wide = Math.abs(center - pageWidth / 2) < 0.12 * pageWidth || !otherColumn;
+    const inColumn = (segment: LayoutSegment) => wide || sameHalf(segment);
+    const rows = groupIntoRows(segments.filter(inColumn)).map((row) => [...row].sort((a, b) => a.x0 - b.x0));
+    const index = rows.findIndex((row) => row.includes(caption));
+    if (index < 0) continue;
     // A caption may run over a few lines: the table starts after the first cell-like row.
     let below = index + 1;
     while (below < rows.length && below <= index + 3 && !isTableRow(rows[below]!)) below++;
     let found = below < rows.length ? collectRows(rows, below, 1, caption.fontSize) : [];
     if (found.length < 2) found = index > 0 ? collectRows(rows, index - 1, -1, caption.fontSize) : [];
     const fresh = found.filter((candidate) => candidate.every((segment) => !used.has(segment)));
-    if (fresh.length < 2) return;
+    if (fresh.length < 2) continue;
     for (const candidate of fresh) for (const segment of candidate) used.add(segment);
     const all = fresh.flat();
     const x0 = Math.min(...all.map((segment) => segment.x0));
@@ -123,7 +142,7 @@ export function findTables(segments: readonly LayoutSegment[]): { tables: Layout
       segments: all,
       line: { runs: [], text: "", x0, x1, y0: top(fresh[0]!), y1: bottom(fresh.at(-1)!), fontSize: caption.fontSize, boldRatio: 0, fontName: "" },
     });
-  });
+  }
   return { tables, rest: segments.filter((segment) => !used.has(segment)) };
 }
 

@@ -83,7 +83,7 @@ export function layoutToMarkdown(page: PageTextLayer, options: LayoutOptions = {
   const built = buildSegments(repaired.items);
   const segments = options.runningLines ? dropRunningSegments(built, repaired.height, options.runningLines) : built;
   const body = { fontSize: bodyFontSize, fontName: bodyFontName(repaired.items, bodyFontSize) };
-  const found = findTables(segments);
+  const found = findTables(segments, repaired.width);
   const split = splitFigureText(found.rest, page.figures ?? []);
   const blocks: LayoutBlock[] = [];
   for (const region of readingRegions(split.text, repaired.width)) blocks.push(...buildBlocks(buildLines(region), body));

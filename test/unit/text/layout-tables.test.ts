@@ -37,6 +37,32 @@ describe("markdown tables beside their captions", () => {
     expect(markdown).toContain("| Training signal | CLS | All |\n| --- | --- | --- |\n| co-view | 83.0 | 76.0 |");
   });
 
+  it("takes only the caption's column on a two-column page", () => {
+    const right = Array.from({ length: 12 }, (_v, i) => `right column line ${i} of running text set beside the table.`);
+    const items = [
+      ...row(100, [["Model", 72], ["CLS", 180], ["All", 240]]),
+      ...row(112, [["SPECTER", 72], ["84.2", 180], ["80.0", 240]]),
+      ...row(124, [["No hard negatives", 72], ["82.4", 180], ["78.4", 240]]),
+      item("Table 2: Ablations.", 72, 142, { fontSize: 9 }),
+      ...bodyLines(right, 320, 100, { width: 220 }),
+    ];
+    const markdown = layoutToMarkdown(page(items), { bodyFontSize: 10 });
+    expect(markdown).toContain("| Model | CLS | All |\n| --- | --- | --- |\n| SPECTER | 84.2 | 80.0 |\n| No hard negatives | 82.4 | 78.4 |");
+    expect(markdown.split("\n").filter((line) => line.startsWith("right column"))).toEqual(right);
+  });
+
+  it("keeps a one-cell label row that groups the rows under it", () => {
+    const items = [
+      item("Table 6: Best routing results.", 72, 90, { fontSize: 9 }),
+      ...row(105, [["Criterion", 72], ["AveP", 250], ["P5", 320]]),
+      ...row(117, [["Predictive", 72]]),
+      ...row(129, [["ARSV", 72], ["0.371", 250], ["0.660", 320]]),
+    ];
+    expect(layoutToMarkdown(page(items), { bodyFontSize: 10 })).toContain(
+      "| Criterion | AveP | P5 |\n| --- | --- | --- |\n| Predictive |  |  |\n| ARSV | 0.371 | 0.660 |",
+    );
+  });
+
   it("leaves a caption without aligned rows, and prose mentioning a table, as text", () => {
     const items = bodyLines(["Table 1 presents the main results of the study in", "the usual order of the tasks."], 72, 100);
     expect(layoutToMarkdown(page(items), { bodyFontSize: 10 })).not.toContain("|");

@@ -211,7 +211,9 @@ describe("dashboard and GraphiQL in Chromium", () => {
     await page.goto(`${origin}/#/embeddings`);
     await page.setInputFiles("#embed-file", lines);
     await page.click("form button[type=submit]");
-    await expect.poll(() => page.locator("#embed-status").innerText(), WAIT).toContain("completed · 3 of 3 lines");
+    // Wait for the job to end either way, then say how it ended (a failure shows its reason).
+    await expect.poll(() => page.locator("#embed-status").innerText(), WAIT).toMatch(/: (completed|failed) /);
+    expect(await page.locator("#embed-status").innerText()).toContain("completed · 3 of 3 lines");
     await page.click("#download-embeddings");
     await page.waitForSelector("#embeddings-link", WAIT);
     const [download] = await Promise.all([page.waitForEvent("download", WAIT), page.click("#embeddings-link")]);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { GraphQLError } from "graphql";
 import { tokenFromAuthorization } from "../auth/api-key-format.ts";
 import { authenticate } from "../auth/api-key-service.ts";
+import { DomainError } from "../errors/domain-errors.ts";
 import type { Services } from "../services.ts";
 
 const ROUTE = /^\/batches\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/graph\.(graphml|json)$/i;
@@ -30,7 +30,7 @@ export async function serveGraphExport(req: IncomingMessage, res: ServerResponse
   try {
     body = await services.research.exportGraph(viewer.userId, batchId!, format!.toLowerCase() as "graphml" | "json");
   } catch (error) {
-    if (error instanceof GraphQLError && error.extensions.code === "NOT_FOUND") return reply(res, 404, "Batch not found.");
+    if (error instanceof DomainError && error.code === "NOT_FOUND") return reply(res, 404, "Batch not found.");
     throw error;
   }
   const graphml = format!.toLowerCase() === "graphml";

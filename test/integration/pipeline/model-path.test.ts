@@ -37,9 +37,16 @@ const isSummary = (request: RecordedRequest) => isChat(request) && systemOf(requ
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
 /** Width and height from a PNG's IHDR chunk. */
-function pngSize(bytes: Buffer): { width: number; height: number } {
-  expect(bytes.subarray(0, 8).toString("latin1")).toBe("\x89PNG\r\n\x1a\n");
-  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+/** Width and height from a JPEG's start-of-frame segment (the stored page format by default). */
+function jpegSize(bytes: Buffer): { width: number; height: number } {
+  expect(bytes.readUInt16BE(0)).toBe(0xffd8);
+  for (let offset = 2; offset + 9 < bytes.length; offset += 2 + bytes.readUInt16BE(offset + 2)) {
+    const marker = bytes[offset + 1]!;
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+      return { width: bytes.readUInt16BE(offset + 7), height: bytes.readUInt16BE(offset + 5) };
+    }
+  }
+  throw new Error("no start-of-frame segment in the JPEG");
 }
 
 /** A well-formed chat completion whose answer is empty. */
@@ -120,9 +127,9 @@ describe("pipeline on a model provider", () => {
       const images = parts.filter((part) => part.type === "image_url");
       expect(images).toHaveLength(1);
       const url = (images[0] as { image_url: { url: string } }).image_url.url;
-      expect(url).toMatch(/^data:image\/png;base64,/);
+      expect(url).toMatch(/^data:image\/jpeg;base64,/);
       // The rendered page: US letter at the default 150 DPI.
-      expect(pngSize(Buffer.from(url.slice(url.indexOf(",") + 1), "base64"))).toEqual({ width: 1275, height: 1650 });
+      expect(jpegSize(Buffer.from(url.slice(url.indexOf(",") + 1), "base64"))).toEqual({ width: 1275, height: 1650 });
       // The page's text layer, exactly as EXTRACT stored it, as delimited data.
       expect(parts.filter((part) => part.type === "text").map((part) => (part as { text: string }).text)).toEqual([`<page_text>\n${page.text}\n</page_text>`]);
       expect(page.text).toContain(TEXT_FIXTURE.heading(page.number));

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../db/prisma-client.ts";
+import { postgresJson, postgresText } from "../db/postgres-text.ts";
 import type { Stage } from "../generated/prisma/enums.ts";
 import { StaleAttemptError } from "./stale-attempt-error.ts";
 
@@ -38,8 +39,8 @@ export class CheckpointStore {
     const count = await this.#prisma.$executeRaw`
       UPDATE checkpoints
          SET status = 'COMPLETED', finished_at = now(), duration_ms = ${Math.round(result.durationMs)},
-             output = ${result.output === undefined ? null : JSON.stringify(result.output)}::jsonb,
-             warnings = ${result.warnings ?? []}::text[], updated_at = now()
+             output = ${result.output === undefined ? null : postgresJson(result.output)}::jsonb,
+             warnings = ${(result.warnings ?? []).map(postgresText)}::text[], updated_at = now()
        WHERE document_id = ${claim.documentId}::uuid AND stage = ${claim.stage}::"Stage"
          AND attempt = ${claim.attempt} AND status = 'RUNNING'`;
     if (count === 0) throw new StaleAttemptError(claim.documentId, claim.stage, claim.attempt);

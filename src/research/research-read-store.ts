@@ -68,7 +68,8 @@ export class ResearchReadStore {
     return this.#prisma.chunk.findMany({
       where: { document: { batchId }, NOT: { embedding: { isEmpty: true } } },
       select: { documentId: true, text: true, embedding: true },
-      orderBy: [{ documentId: "asc" }, { index: "asc" }],
+      // By filename, not the random document id: k-means++ depends on the order of its points.
+      orderBy: [{ document: { filename: "asc" } }, { documentId: "asc" }, { index: "asc" }],
     });
   }
 }

@@ -1,10 +1,11 @@
 import type { PrismaClient } from "../db/prisma-client.ts";
+import { postgresText } from "../db/postgres-text.ts";
 import type { StageClaim } from "./checkpoint-store.ts";
 import { StaleAttemptError } from "./stale-attempt-error.ts";
 
-// PostgreSQL text refuses NUL; model answers and PDF metadata can carry it.
+// Model answers and PDF metadata can carry NUL, which PostgreSQL text refuses.
 function storable(text: string | null, maxLength: number): string | null {
-  return text === null ? null : text.toWellFormed().replaceAll("\u0000", "").slice(0, maxLength);
+  return text === null ? null : postgresText(text).slice(0, maxLength);
 }
 
 /**

@@ -1,19 +1,9 @@
+import { postgresJson, postgresText } from "../db/postgres-text.ts";
 import type { PrismaClient } from "../db/prisma-client.ts";
 import type { PageTextLayer } from "../text/text-item.ts";
 import type { StageClaim } from "./checkpoint-store.ts";
 import { StaleAttemptError } from "./stale-attempt-error.ts";
 
-/**
- * PostgreSQL text and jsonb reject NUL characters (and jsonb lone UTF-16 surrogates), which
- * real text layers and model answers contain: drop NULs, replace lone surrogates with U+FFFD.
- */
-function storable(text: string): string {
-  return text.toWellFormed().replaceAll("\u0000", "");
-}
-
-function storableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => (typeof item === "string" ? storable(item) : item));
-}
 
 /** The page column each page-level stage fills; a non-null value is that page's checkpoint. */
 const STAGE_COLUMN = { RENDER: "image", EXTRACT: "text", PARSE: "markdown", CLEAN: "cleaned" } as const;
@@ -71,8 +61,8 @@ export class PageStore {
     if (page.figures?.length) layer.figures = page.figures;
     if (page.formFields?.length) layer.formFields = page.formFields;
     const count = await this.#prisma.$executeRaw`
-      UPDATE pages p SET text_items = ${storableJson(layer)}::jsonb,
-             text = ${storable(page.text)}, ocr = ${page.ocr},
+      UPDATE pages p SET text_items = ${postgresJson(layer)}::jsonb,
+             text = ${postgresText(page.text)}, ocr = ${page.ocr},
              width = COALESCE(p.width, ${page.width}), height = COALESCE(p.height, ${page.height})
         FROM checkpoints c
        WHERE p.document_id = ${claim.documentId}::uuid AND p.number = ${page.number}
@@ -91,7 +81,7 @@ export class PageStore {
           AND c.document_id = p.document_id AND c.stage = $4::"Stage" AND c.attempt = $5 AND c.status = 'RUNNING'`,
       claim.documentId,
       pages.map((page) => page.number),
-      pages.map((page) => storable(page.text)),
+      pages.map((page) => postgresText(page.text)),
       stage,
       claim.attempt,
     );

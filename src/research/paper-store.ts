@@ -1,5 +1,6 @@
 import type { CitationEdge } from "../citations/link-citations.ts";
 import type { ReferenceEntry } from "../citations/extract-references.ts";
+import { postgresJson } from "../db/postgres-text.ts";
 import type { PrismaClient } from "../db/prisma-client.ts";
 import type { StageClaim } from "../pipeline/checkpoint-store.ts";
 import { StaleAttemptError } from "../pipeline/stale-attempt-error.ts";
@@ -29,11 +30,6 @@ export interface BatchPaper {
   documentId: string;
   metadata: PaperMetadata;
   references: StoredReference[];
-}
-
-/** PostgreSQL text rejects NUL and lone surrogates, which real text layers contain. */
-function storableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => (typeof item === "string" ? item.toWellFormed().replaceAll("\u0000", "") : item));
 }
 
 /**
@@ -70,19 +66,19 @@ export class PaperStore {
         await tx.$executeRaw`
           INSERT INTO paper_metadata (document_id, batch_id, title, authors, year, doi, arxiv_id, venue)
           SELECT ${documentId}::uuid, ${batchId}::uuid, m.title, COALESCE(m.authors, '{}'), m.year, m.doi, m."arxivId", m.venue
-            FROM jsonb_to_record(${storableJson(metadata)}::jsonb)
+            FROM jsonb_to_record(${postgresJson(metadata)}::jsonb)
               AS m(title text, authors text[], year int, doi text, "arxivId" text, venue text)`;
         await tx.$executeRaw`DELETE FROM paper_references WHERE document_id = ${documentId}::uuid`;
         await tx.$executeRaw`
           INSERT INTO paper_references (document_id, batch_id, index, raw, title, authors, year, doi, arxiv_id, venue)
           SELECT ${documentId}::uuid, ${batchId}::uuid, r.index, r.raw, r.title, COALESCE(r.authors, '{}'), r.year, r.doi, r."arxivId", r.venue
-            FROM jsonb_to_recordset(${storableJson(result.references)}::jsonb)
+            FROM jsonb_to_recordset(${postgresJson(result.references)}::jsonb)
               AS r(index int, raw text, title text, authors text[], year int, doi text, "arxivId" text, venue text)`;
         await tx.$executeRaw`DELETE FROM entity_mentions WHERE document_id = ${documentId}::uuid`;
         await tx.$executeRaw`
           INSERT INTO entity_mentions (document_id, batch_id, page, text, acronym, kind, count)
           SELECT ${documentId}::uuid, ${batchId}::uuid, m.page, m.text, m.acronym, m.kind, m.count
-            FROM jsonb_to_recordset(${storableJson(result.mentions)}::jsonb)
+            FROM jsonb_to_recordset(${postgresJson(result.mentions)}::jsonb)
               AS m(page int, text text, acronym text, kind text, count int)
           ON CONFLICT DO NOTHING`;
 

@@ -59,7 +59,9 @@ export class QuireClient {
 
   /** GET of a route the API links to (downloads, exports), with the same key. */
   async download(pathOrUrl: string): Promise<Response> {
-    const path = pathOrUrl.startsWith("http") ? new URL(pathOrUrl).pathname + new URL(pathOrUrl).search : pathOrUrl;
+    // Links the API gives are absolute; send them to the server this client was given.
+    const url = new URL(pathOrUrl, this.base);
+    const path = url.pathname + url.search;
     const response = await this.send(path, { method: "GET" });
     if (!response.ok) {
       const text = await response.text().catch(() => "");

@@ -2,9 +2,8 @@
 import type { Command } from "commander";
 import { BATCH_FIELDS, BATCH_QUERY, DOCUMENT_ROW, type BatchRow, type DocumentRow } from "../batch-operations.ts";
 import { CliError, ExitCode } from "../cli-error.ts";
-import { serverTarget, type GlobalOptions } from "../cli-settings.ts";
-import { QuireClient } from "../quire-client.ts";
 import { formatTable, printJson, statusText } from "../terminal-output.ts";
+import { withClient } from "../with-client.ts";
 import { printBatchTable } from "./batch-table.ts";
 
 type BatchWithDocuments = BatchRow & { documents: DocumentRow[] };
@@ -80,15 +79,4 @@ export function registerBatchCommands(program: Command): void {
 function show(batch: BatchWithDocuments, json: boolean): void {
   if (json) printJson(batch);
   else printBatchTable(batch, batch.documents);
-}
-
-/** Builds the client from the global options, runs `task`, and always closes the client. */
-export async function withClient(command: Command, task: (client: QuireClient, json: boolean) => Promise<number>): Promise<number> {
-  const globals = command.optsWithGlobals<GlobalOptions>();
-  const client = new QuireClient(serverTarget(globals));
-  try {
-    return await task(client, Boolean(globals.json));
-  } finally {
-    await client.close();
-  }
 }

@@ -1,7 +1,6 @@
 /** `quire embed <file.txt>`: embed a text file line by line with embedFile and download the vectors. */
-import { openAsBlob } from "node:fs";
+import { createWriteStream, openAsBlob } from "node:fs";
 import { stat } from "node:fs/promises";
-import { createWriteStream } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -10,7 +9,7 @@ import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { CliError, ExitCode } from "../cli-error.ts";
 import { note, outputMode, printJson } from "../terminal-output.ts";
-import { withClient } from "./batch-commands.ts";
+import { withClient } from "../with-client.ts";
 
 const JOB_FIELDS = "id filename status processed failed total batchSize downloadUrl error { code message }";
 const EMBED_FILE = `mutation Embed($file: File!, $batchSize: Int) { embedFile(file: $file, batchSize: $batchSize) { ${JOB_FIELDS} } }`;

@@ -6,7 +6,7 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { Option, type Command } from "commander";
 import { CliError, ExitCode } from "../cli-error.ts";
 import { note } from "../terminal-output.ts";
-import { withClient } from "./batch-commands.ts";
+import { withClient } from "../with-client.ts";
 
 export function registerExport(program: Command): void {
   program

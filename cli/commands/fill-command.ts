@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { CliError, ExitCode } from "../cli-error.ts";
 import { readJsonFile } from "../json-file.ts";
 import { formatTable, note, outputMode, printJson } from "../terminal-output.ts";
-import { withClient } from "./batch-commands.ts";
+import { withClient } from "../with-client.ts";
 
 const FILL = `subscription Fill($fields: [FormFieldInput!]!, $profile: JSON, $context: JSON, $maxParallel: Int) {
   generateBatchLive(fields: $fields, profile: $profile, context: $context, maxParallel: $maxParallel) {

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { CliError, ExitCode } from "../cli-error.ts";
 import { formatTable, printJson } from "../terminal-output.ts";
-import { withClient } from "./batch-commands.ts";
+import { withClient } from "../with-client.ts";
 
 const REPORT = `query Report($batchId: ID!) {
   batchReport(batchId: $batchId) {

@@ -2,7 +2,8 @@ import type { BatchService } from "../batches/batch-service.ts";
 import type { DocumentJob, PaperMetadata } from "../generated/prisma/client.ts";
 import type { ModelGateway } from "../providers/provider-types.ts";
 import { buildCitationNetwork, type CitationNetwork, type CitationNodeView } from "./citation-network.ts";
-import { ambiguousPairs, clusterEntities, type EntityClusterView } from "./entity-clustering.ts";
+import { InvalidInputError } from "../errors/domain-errors.ts";
+import { ambiguousPairs, clusterEntities, entityKey, type EntityClusterView } from "./entity-clustering.ts";
 import type { EntityKind } from "./entity-kinds.ts";
 import { resolveAmbiguousPairs } from "./entity-model-resolver.ts";
 import { buildExportGraph, toGraphJson, toGraphml } from "./graph-export.ts";
@@ -81,11 +82,18 @@ export class ResearchService {
   }
 
   /** Entity clusters, largest first; with a model configured, it settles the ambiguous pairs. */
-  async entityClusters(userId: string, batchId: string, options: { first?: number; kind?: EntityKind } = {}): Promise<EntityClusterView[]> {
+  async entityClusters(userId: string, batchId: string, options: { first?: number; kind?: EntityKind; name?: string } = {}): Promise<EntityClusterView[]> {
+    const key = options.name === undefined ? undefined : entityKey(options.name);
+    if (key !== undefined && (key.length === 0 || options.name!.length > 200)) {
+      throw new InvalidInputError("name must hold a letter or digit and at most 200 characters.", { field: "name" });
+    }
     await this.#deps.batches.getBatch(userId, batchId);
     const clusters = await this.#entities(userId, batchId);
     const first = Math.min(500, Math.max(0, options.first ?? 50));
-    return clusters.filter((cluster) => !options.kind || cluster.kind === options.kind).slice(0, first);
+    return clusters
+      .filter((cluster) => !options.kind || cluster.kind === options.kind)
+      .filter((cluster) => key === undefined || [cluster.name, ...cluster.aliases].some((form) => entityKey(form) === key))
+      .slice(0, first);
   }
 
   async #entities(userId: string, batchId: string): Promise<EntityClusterView[]> {

@@ -79,6 +79,18 @@ describe.skipIf(!havePapers)("stored research results", () => {
     expect((await rows()).map((row) => row.computedAt)).toEqual(before.map((row) => row.computedAt));
   });
 
+  it("finds one entity by any of its names, refuses a name with nothing to match, and shows another user's key nothing", async () => {
+    const byName = `query ($id: ID!, $name: String!) { entityClusters(batchId: $id, name: $name) { name } }`;
+    const found = await testApp.graphql<{ entityClusters: { name: string }[] }>(byName, { id: batch.id, name: "ppcoin" }, owner.headers);
+    expect(found.data!.entityClusters.map((cluster) => cluster.name)).toEqual(["PPCoin"]);
+    const empty = await testApp.graphql(byName, { id: batch.id, name: " - " }, owner.headers);
+    expect(empty.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const stranger = await createTestUserWithKey(prisma);
+    const hidden = await testApp.graphql(byName, { id: batch.id, name: "PPCoin" }, stranger.headers);
+    expect(hidden.data).toBeNull();
+    expect(hidden.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+  });
+
   it("computes the entities again after a retry runs a document's CITATIONS again, and keeps the topics", async () => {
     // PPCoin's CITATIONS failed for good (as a permanent error leaves it), so the batch ended PARTIAL.
     const ppcoin = batch.documents.find((document) => document.filename === "cc-ppcoin-2012.pdf")!;

@@ -26,6 +26,7 @@ import type { PromptBatchJobService } from "./generation/batch-api/prompt-batch-
 import { resolveProviderOptions } from "./providers/provider-options.ts";
 import { UsageService } from "./providers/usage-service.ts";
 import { UsageStore } from "./providers/usage-store.ts";
+import { ResearchResultStore } from "./research/research-result-store.ts";
 import { ResearchReadStore } from "./research/research-read-store.ts";
 import { ResearchService } from "./research/research-service.ts";
 import { createOffloadedLocalAdapter } from "./text-work/offloaded-local-adapter.ts";
@@ -172,7 +173,7 @@ export async function startDomainServices(
     processId: reaper.id,
   });
   const stopOrphanSweep = embeddingJobs.startOrphanSweep(limits.workerDeadAfterMs, Math.max(250, Math.floor(limits.workerDeadAfterMs / 4)));
-  const research = new ResearchService({ store: new ResearchReadStore(prisma), batches, gateway });
+  const research = new ResearchService({ store: new ResearchReadStore(prisma), results: new ResearchResultStore(prisma), batches, gateway });
 
   return {
     services: {

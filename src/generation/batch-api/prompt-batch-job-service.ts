@@ -61,7 +61,7 @@ export class PromptBatchJobService {
       throw new GenerationInputError([{ path: ["prompts", mismatch], message: `prompts[${mismatch}]: a batch runs one provider and model (${target.provider} ${target.model})` }]);
     }
     if (providerDefinition(target.provider).batchPriceFactor === null || !this.#deps.hasBatchApi(target.provider)) {
-      throw new GenerationInputError([{ path: ["provider"], message: `${target.provider} has no batch API configured (use openai)` }]);
+      throw new GenerationInputError([{ path: ["provider"], message: `${target.provider} has no batch API configured (use openai or anthropic)` }]);
     }
     return this.#deps.store.create(
       { userId, provider: target.provider, model: target.model, prompts: input.prompts },

@@ -1,4 +1,5 @@
 import { createAnthropicAdapter } from "../anthropic-adapter.ts";
+import { createAnthropicBatchClient } from "../batch/anthropic-batch-client.ts";
 import type { ProviderDefinition } from "./provider-definition.ts";
 
 /** Anthropic's Messages API. It has no embeddings endpoint. */
@@ -34,6 +35,13 @@ export const anthropicProvider: ProviderDefinition = {
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
         })
       : null,
-  // Anthropic's Message Batches API is not wired yet: submitPromptBatch refuses anthropic.
-  createBatchClient: () => null,
+  createBatchClient: (options, deps) =>
+    options.anthropicApiKey
+      ? createAnthropicBatchClient({
+          apiKey: options.anthropicApiKey,
+          baseUrl: options.anthropicBaseUrl,
+          timeoutMs: options.timeoutMs,
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        })
+      : null,
 };

@@ -5,6 +5,7 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import { createEmbeddingFileJob, embeddingFileJobKey } from "./embeddings/embedding-file-job.ts";
 import { EmbeddingJobService } from "./embeddings/embedding-job-service.ts";
+import { CostEstimateService } from "./estimates/cost-estimate-service.ts";
 import { createEventBus, type EventBus } from "./events/pubsub.ts";
 import { JobQueue } from "./jobs/job-queue.ts";
 import { shutdownSteps } from "./lifecycle/shutdown-steps.ts";
@@ -49,6 +50,8 @@ export interface DomainServices {
   usage: UsageService;
   /** Prompt batches through the providers' batch APIs. */
   promptBatches: PromptBatchJobService;
+  /** Cost estimates of prompts and pipeline runs, before anything runs. */
+  costEstimates: CostEstimateService;
 }
 
 /**
@@ -194,6 +197,11 @@ export async function startDomainServices(
       research,
       usage: new UsageService(new UsageStore(prisma)),
       promptBatches: promptBatches.service,
+      costEstimates: new CostEstimateService({
+        prisma,
+        gateway,
+        pageMaxOutputTokens: resolveProviderOptions(providerOptions).defaultMaxOutputTokens,
+      }),
     },
     stop: async () => {
       const steps = shutdownSteps();

@@ -13,6 +13,11 @@ export const anthropicProvider: ProviderDefinition = {
   limits: {},
   batchPriceFactor: 0.5,
   free: false,
+  // Images are resized to a long edge of at most 1568 px and cost width × height / 750 tokens.
+  imageTokens: (width, height) => {
+    const fit = Math.min(1, 1568 / Math.max(width, height));
+    return Math.ceil((width * fit * height * fit) / 750);
+  },
   // List prices; cache writes are billed as plain input here, a slight under-estimate.
   prices: {
     "claude-opus-4-5": { input: 5, cachedInput: 0.5, output: 25 },

@@ -12,6 +12,7 @@ export const localProvider: ProviderDefinition = {
   limits: {},
   batchPriceFactor: null,
   free: true,
+  imageTokens: () => 0,
   prices: {},
   secrets: () => [],
   create: (options) => createLocalAdapter({ embeddingDim: options.localEmbeddingDim }),

@@ -21,7 +21,7 @@ export interface EmbeddingJobServiceDeps {
 }
 
 /** What embedFile needs of an upload: it is already stored, as a staged large object. */
-export type StoredUpload = Pick<StagedUpload, "name" | "size" | "oid" | "stream" | "markAdopted">;
+export type StoredUpload = Pick<StagedUpload, "name" | "size" | "oid" | "embeddableLines" | "stream" | "markAdopted">;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const jobOptionsSchema = z.object({ batchSize: embedOptionsShape.batchSize });
@@ -58,8 +58,8 @@ export class EmbeddingJobService {
     if (upload.size === 0) throw new GenerationInputError([{ path: ["file"], message: "The file is empty." }]);
     const { limits } = this.#deps;
     const filename = (upload.name || "upload.txt").slice(0, 255);
-    // One pass over the stored upload so progress has a denominator from the start.
-    const total = await countEmbeddableLines(upload);
+    // Counted as the upload was stored; an upload stored without counting (declared a PDF) is read back once.
+    const total = upload.embeddableLines !== undefined ? upload.embeddableLines : await countEmbeddableLines(upload);
     const created = await this.#store.createWithinLimit(
       { userId, filename, batchSize, total, ownerProcessId: this.#deps.processId, uploadOid: upload.oid },
       limits.maxConcurrentJobsPerUser,

@@ -12,6 +12,8 @@ export interface StagedUploadInfo {
   head: Uint8Array;
   /** The large object holding the bytes (see UploadStore). */
   oid: number;
+  /** Lines embedFile would embed, counted as the bytes arrived (null: a line too long); undefined when not counted (PDFs). */
+  embeddableLines?: number | null;
 }
 
 /**
@@ -26,6 +28,7 @@ export class StagedUpload {
   readonly sha256: string;
   readonly head: Uint8Array;
   readonly oid: number;
+  readonly embeddableLines: number | null | undefined;
   readonly lastModified = Date.now();
   /** Blob/File members, so code written for a File (embedFile) takes an upload as it is. */
   readonly webkitRelativePath = "";
@@ -40,6 +43,7 @@ export class StagedUpload {
     this.sha256 = info.sha256;
     this.head = info.head;
     this.oid = info.oid;
+    this.embeddableLines = info.embeddableLines;
   }
 
   /** The bytes, read back slice by slice from storage. */

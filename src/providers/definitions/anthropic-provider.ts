@@ -12,6 +12,8 @@ export const anthropicProvider: ProviderDefinition = {
   ownsModel: /^claude-/,
   limits: {},
   batchPriceFactor: 0.5,
+  // Message Batches take at most 256 MB per batch.
+  batchMaxBytes: 256 * 1024 * 1024,
   free: false,
   // Images are resized to a long edge of at most 1568 px and cost width × height / 750 tokens.
   imageTokens: (width, height) => {

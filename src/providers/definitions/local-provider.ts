@@ -11,6 +11,7 @@ export const localProvider: ProviderDefinition = {
   ownsModel: /^local-/,
   limits: {},
   batchPriceFactor: null,
+  batchMaxBytes: null,
   free: true,
   imageTokens: () => 0,
   prices: {},

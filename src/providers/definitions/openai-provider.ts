@@ -12,6 +12,8 @@ export const openaiProvider: ProviderDefinition = {
   ownsModel: /^(gpt-|chatgpt-|o\d(-|$)|text-embedding-)/,
   limits: {},
   batchPriceFactor: 0.5,
+  // The Batch API's input file limit.
+  batchMaxBytes: 200 * 1024 * 1024,
   free: false,
   // High detail: fit in 2048×2048, shortest side to 768, then 170 per 512-px tile plus 85.
   imageTokens: (width, height) => {

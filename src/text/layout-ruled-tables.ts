@@ -13,8 +13,8 @@ const MEET = 3;
 const MIN_RULE = 8;
 // Horizontal rules of one borderless table start and end within this many points of each other.
 const SAME_EXTENT = 4;
-// A row between horizontal rules this long is a line of prose, not table cells.
-const PROSE_CHARS = 90;
+// A cell between horizontal rules this long is a line of prose, not a table cell.
+const PROSE_CHARS = 60;
 
 // Share of the grid's cell borders that must be drawn.
 const MIN_DRAWN_EDGES = 0.75;
@@ -228,8 +228,9 @@ function borderlessTables(rules: readonly DrawnRule[], segments: readonly Layout
     for (let i = 0; i + 1 < lines.length; i++) {
       const [top, bottom] = [lines[i]!, lines[i + 1]!];
       const rows = groupIntoRows(segments.filter((segment) => within(segment, top, bottom))).map((row) => [...row].sort((a, b) => a.x0 - b.x0));
-      // Justified prose between two rules splits at its wide spaces, but its lines run long.
-      const prose = rows.some((row) => row.reduce((chars, segment) => chars + segment.items.reduce((sum, item) => sum + item.text.length, 0), 0) > PROSE_CHARS);
+      // A line of prose is one long cell (justified prose split at its wide spaces fails the
+      // alignment test instead).
+      const prose = rows.some((row) => cellsOf(row).some((cell) => cell.text.length > PROSE_CHARS));
       const tabular = rows.length > 0 && !prose && rows.filter((row) => isTableRow(row)).length >= 0.5 * rows.length;
       if (rows.length > 0 && !tabular) {
         finish();

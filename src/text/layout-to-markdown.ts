@@ -1,6 +1,6 @@
 import { buildBlocks, type LayoutBlock } from "./layout-blocks.ts";
 import { readingRegions } from "./layout-columns.ts";
-import { figureBlocks, placeFigures, splitFigureText } from "./layout-figures.ts";
+import { captionsBeside, figureBlocks, placeFigures, splitFigureText } from "./layout-figures.ts";
 import { reorderFloats } from "./layout-floats.ts";
 import { findRuledTables } from "./layout-ruled-tables.ts";
 import { findTables, renderTable } from "./layout-tables.ts";
@@ -98,6 +98,8 @@ export function layoutToMarkdown(page: PageTextLayer, options: LayoutOptions = {
   }
   const placed = placeFigures(demoteAuthorNames(blocks, repaired.height), figures);
   const floats = new Set(figures.flatMap((figure) => figure.blocks));
+  // Captions go with their figure or table, also where only their place tells them from text.
+  for (const caption of captionsBeside(placed, [...(page.figures ?? []), ...figures.map((figure) => figure.box)])) floats.add(caption);
   const ordered = reorderFloats(placed, { bodyFontSize, pageHeight: repaired.height, floats });
   const rendered = ordered.map(renderBlock);
   if (page.formFields?.length) rendered.push(renderFormFields(page.formFields));

@@ -114,6 +114,28 @@ describe("markdown tables from drawn rules", () => {
     );
   });
 
+  it("joins column heads wrapped over two lines above the head rule into one head row", async () => {
+    const markdown = await markdownOf((page, font) => {
+      hline(page, 72, 400, 100);
+      text(page, font, "Year of", 180, 104, 8);
+      text(page, font, "Time node for", 300, 104, 8);
+      text(page, font, "Reference", 76, 114, 8);
+      text(page, font, "publication", 180, 114, 8);
+      text(page, font, "examination", 300, 114, 8);
+      hline(page, 72, 400, 126);
+      text(page, font, "Choe YH", 76, 130, 8);
+      text(page, font, "1999", 180, 130, 8);
+      text(page, font, "Sequential", 300, 130, 8);
+      text(page, font, "Lin Y", 76, 142, 8);
+      text(page, font, "2005", 180, 142, 8);
+      text(page, font, "8 week", 300, 142, 8);
+      hline(page, 72, 400, 156);
+    });
+    expect(markdown).toBe(
+      "| Reference | Year of publication | Time node for examination |\n| --- | --- | --- |\n| Choe YH | 1999 | Sequential |\n| Lin Y | 2005 | 8 week |",
+    );
+  });
+
   it("leaves an underline, a separator and a framed paragraph as text", async () => {
     const lines = [
       "The first paragraph has an underlined word in it and",

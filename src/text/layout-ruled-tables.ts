@@ -107,13 +107,35 @@ function tableLike(rows: readonly string[][]): boolean {
 }
 
 /**
+ * Rows of a table ruled between its columns but not between its rows: each text line that has
+ * text in the first column starts a row, a line without continues the row above (a cell's
+ * wrapped text).
+ */
+function linesAsRows(items: readonly TextItem[], xs: readonly number[]): string[][] {
+  const boxes = items.map((item) => ({ item, y0: item.y, y1: item.y + item.fontSize, fontSize: item.fontSize }));
+  const rows: TextItem[][][] = [];
+  for (const line of groupIntoRows(boxes)) {
+    const columns: TextItem[][] = Array.from({ length: xs.length - 1 }, () => []);
+    for (const { item } of line) {
+      const column = bandOf(xs, itemCenter(item)[0]);
+      if (column >= 0) columns[column]!.push(item);
+    }
+    const previous = rows.at(-1);
+    if (previous && columns[0]!.length === 0) columns.forEach((column, i) => previous[i]!.push(...column));
+    else rows.push(columns);
+  }
+  return rows.map((row) => row.map(cellText));
+}
+
+/**
  * A table from a grid of crossing rules: rows and columns between the grid lines, spans where
- * an inner border is missing (a merged cell's text goes to its first cell, the rest stay empty).
+ * an inner border is missing (a merged cell's text goes to its first cell, the rest stay empty);
+ * in a frame with column rules only, rows from the text lines.
  */
 function gridTable(rules: readonly DrawnRule[], segments: readonly LayoutSegment[]): { rows: string[][]; inside: LayoutSegment[] } | undefined {
   const ys = gridLines(rules.filter((rule) => rule.horizontal).map((rule) => rule.position));
   const xs = gridLines(rules.filter((rule) => !rule.horizontal).map((rule) => rule.position));
-  if (ys.length < 3 || xs.length < 3) return undefined;
+  if (ys.length < 2 || xs.length < 3) return undefined;
   const covered = (horizontal: boolean, position: number, at: number) =>
     rules.some((rule) => rule.horizontal === horizontal && Math.abs(rule.position - position) <= SAME_LINE && at >= rule.start - MEET && at <= rule.end + MEET);
   const cells: Cell[][] = [];
@@ -155,7 +177,7 @@ function gridTable(rules: readonly DrawnRule[], segments: readonly LayoutSegment
     }
   }
   if (drawn < MIN_DRAWN_EDGES * edges) return undefined;
-  const rows = cells.map((row) => row.map((cell) => cellText(cell.items)));
+  const rows = ys.length === 2 ? linesAsRows(cells[0]!.flatMap((cell) => cell.items), xs) : cells.map((row) => row.map((cell) => cellText(cell.items)));
   return tableLike(rows) ? { rows: rows.filter((row) => row.some((text) => text.length > 0)), inside } : undefined;
 }
 
@@ -265,7 +287,7 @@ export function findRuledTables(segments: readonly LayoutSegment[], rules: reado
     tables.push({ rows, segments: inside, line: { runs: [], text: "", x0, x1, y0, y1, fontSize, boldRatio: 0, fontName: "" } });
   };
   for (const group of connectedRules(joined)) {
-    if (group.filter((rule) => rule.horizontal).length < 3 || group.filter((rule) => !rule.horizontal).length < 3) continue;
+    if (group.filter((rule) => rule.horizontal).length < 2 || group.filter((rule) => !rule.horizontal).length < 3) continue;
     const found = gridTable(group, segments);
     if (!found) continue;
     for (const rule of group) inGrids.add(rule);

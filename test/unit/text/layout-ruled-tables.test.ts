@@ -136,6 +136,28 @@ describe("markdown tables from drawn rules", () => {
     );
   });
 
+  it("reads a framed table ruled between its columns only, one row per line, wrapped cells joined", async () => {
+    const markdown = await markdownOf((page, font) => {
+      hline(page, 72, 400, 100);
+      hline(page, 72, 400, 166);
+      for (const x of [72, 130, 400]) vline(page, x, 100, 166);
+      const lines: [string, string][] = [
+        ["is", "is an album by, is the author of"],
+        ["has", "has a population of, has a cameo in"],
+        ["made", "made a deal with, made a promise to,"],
+        ["", "made a mistake in"],
+        ["got", "got tickets to, got a deal on"],
+      ];
+      lines.forEach(([verb, completions], i) => {
+        if (verb) text(page, font, verb, 76, 104 + 12 * i, 9);
+        text(page, font, completions, 134, 104 + 12 * i, 9);
+      });
+    });
+    expect(markdown).toBe(
+      "| is | is an album by, is the author of |\n| --- | --- |\n| has | has a population of, has a cameo in |\n| made | made a deal with, made a promise to, made a mistake in |\n| got | got tickets to, got a deal on |",
+    );
+  });
+
   it("leaves an underline, a separator and a framed paragraph as text", async () => {
     const lines = [
       "The first paragraph has an underlined word in it and",

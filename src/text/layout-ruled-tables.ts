@@ -16,6 +16,8 @@ const SAME_EXTENT = 4;
 // A cell between horizontal rules this long is a line of prose, not a table cell.
 const PROSE_CHARS = 60;
 
+// More cells than this in one grid is a plot's grid lines.
+const MAX_CELLS = 2000;
 // Share of the grid's cell borders that must be drawn.
 const MIN_DRAWN_EDGES = 0.75;
 // A table between horizontal rules only holds at least this many rows (head and two more).
@@ -135,7 +137,8 @@ function linesAsRows(items: readonly TextItem[], xs: readonly number[]): string[
 function gridTable(rules: readonly DrawnRule[], segments: readonly LayoutSegment[]): { rows: string[][]; inside: LayoutSegment[] } | undefined {
   const ys = gridLines(rules.filter((rule) => rule.horizontal).map((rule) => rule.position));
   const xs = gridLines(rules.filter((rule) => !rule.horizontal).map((rule) => rule.position));
-  if (ys.length < 2 || xs.length < 3) return undefined;
+  // A plot's dense grid lines would cost a lot to check and are no table.
+  if (ys.length < 2 || xs.length < 3 || (ys.length - 1) * (xs.length - 1) > MAX_CELLS) return undefined;
   const covered = (horizontal: boolean, position: number, at: number) =>
     rules.some((rule) => rule.horizontal === horizontal && Math.abs(rule.position - position) <= SAME_LINE && at >= rule.start - MEET && at <= rule.end + MEET);
   const cells: Cell[][] = [];

@@ -146,7 +146,8 @@ function collectRows(rows: readonly LayoutSegment[][], start: number, step: 1 | 
     if (gap > MAX_ROW_GAP * fontSize) break;
     // A short label row ("Predictive", "Retrospective") groups the rows that follow it.
     const next = rows[i + step];
-    const label = cellsOf(row).length === 1 && rowText(row).length <= 40 && next !== undefined && isTableRow(next) && taken.length > 0;
+    const cells = cellsOf(row);
+    const label = cells.length === 1 && cells[0]!.text.length <= 40 && next !== undefined && isTableRow(next) && taken.length > 0;
     if (!isTableRow(row) && !label) break;
     taken.push(row);
     edge = step === 1 ? bottom(row) : top(row);

@@ -141,6 +141,12 @@ function gridTable(rules: readonly DrawnRule[], segments: readonly LayoutSegment
   if (ys.length < 2 || xs.length < 3 || (ys.length - 1) * (xs.length - 1) > MAX_CELLS) return undefined;
   const covered = (horizontal: boolean, position: number, at: number) =>
     rules.some((rule) => rule.horizontal === horizontal && Math.abs(rule.position - position) <= SAME_LINE && at >= rule.start - MEET && at <= rule.end + MEET);
+  // A table's top and bottom borders run across all its columns; boxes of a diagram set side by
+  // side leave gaps in them.
+  for (let c = 0; c + 1 < xs.length; c++) {
+    const middleX = (xs[c]! + xs[c + 1]!) / 2;
+    if (!covered(true, ys[0]!, middleX) || !covered(true, ys.at(-1)!, middleX)) return undefined;
+  }
   const cells: Cell[][] = [];
   for (let r = 0; r + 1 < ys.length; r++) {
     const row: Cell[] = [];

@@ -53,6 +53,12 @@ describe.skipIf(!available)("ruled tables on corpus papers", () => {
     expect(pages[1]).toContain("| made | made a deal with, made a promise to |");
   });
 
+  it("leaves Bitcoin's transaction diagram, boxes joined by arrows, as text", async () => {
+    const pages = await paperMarkdown("cc-bitcoin-2008.pdf");
+    expect(tableCount(pages[1]!)).toBe(0);
+    expect(pages[1]).toContain("Transaction");
+  });
+
   it("leaves TraceMonkey's framed figures and diagrams as text", async () => {
     const pages = await paperMarkdown("gt-tracemonkey-2009.pdf");
     expect(tableCount(pages[1]!)).toBe(0);

@@ -8,7 +8,8 @@
  *   npm run bench -- layout-quality [--verbose]
  *
  * pymupdf4llm is the issue's other peer; it is a Python package and this machine reaches no
- * Python registry, so it is reported as not installed rather than measured.
+ * Python registry (Debian packages only PyMuPDF 1.21 as python3-fitz, older than pymupdf4llm
+ * needs, and not pymupdf4llm itself), so it is reported as not installed rather than measured.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";

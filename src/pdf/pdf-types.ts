@@ -57,6 +57,18 @@ export interface PdfBox {
   height: number;
 }
 
+/**
+ * A drawn horizontal or vertical line (a table border, a separator, an underline) in top-left
+ * page points: `position` is its y (horizontal) or x (vertical), `start`..`end` its extent along
+ * the other axis.
+ */
+export interface DrawnRule {
+  horizontal: boolean;
+  position: number;
+  start: number;
+  end: number;
+}
+
 /** The value a user filled into an AcroForm field (the text layer does not carry it). */
 export interface FormFieldValue extends PdfBox {
   /** The field's tooltip (/TU) when it has one, else the last part of its name. */
@@ -74,6 +86,8 @@ export interface ExtractedPage {
   items: TextItem[];
   /** Figures (images and drawn boxes) found in the operator list; absent when none. */
   figures?: PdfBox[];
+  /** Horizontal and vertical rules drawn on the page (table borders); absent when none. */
+  rules?: DrawnRule[];
   /** Filled form fields from the page's widget annotations; absent when none. */
   formFields?: FormFieldValue[];
 }

@@ -2,6 +2,7 @@ import { normalizeUnicode, Util } from "pdfjs-dist/legacy/build/pdf.mjs";
 import type { PDFDocumentProxy, PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { isBoldFont, stripSubsetTag } from "./font-style.ts";
 import { PdfError } from "./pdf-error.ts";
+import { drawnRules } from "./drawn-rules.ts";
 import { figureRegions } from "./figure-regions.ts";
 import { readFormFields } from "./form-fields.ts";
 import type { ExtractedPage, TextItem } from "./pdf-types.ts";
@@ -59,6 +60,7 @@ export async function extractPage(doc: PDFDocumentProxy, pageNumber: number): Pr
       });
     }
     const figures = operatorList ? figureRegions(operatorList, viewport.transform, viewport.width, viewport.height) : [];
+    const rules = operatorList ? drawnRules(operatorList, viewport.transform) : [];
     const formFields = await readFormFields(page, viewport);
     return {
       pageNumber,
@@ -66,6 +68,7 @@ export async function extractPage(doc: PDFDocumentProxy, pageNumber: number): Pr
       height: viewport.height,
       items,
       ...(figures.length > 0 ? { figures } : {}),
+      ...(rules.length > 0 ? { rules } : {}),
       ...(formFields.length > 0 ? { formFields } : {}),
     };
   } finally {
@@ -75,7 +78,7 @@ export async function extractPage(doc: PDFDocumentProxy, pageNumber: number): Pr
 
 /**
  * The page's operator list: it ships the fonts' real names to this side and holds the drawing
- * operations figures are found from. A page whose drawing cannot be read still has its text.
+ * operations figures and table rules are found from. A page whose drawing cannot be read still has its text.
  */
 async function readOperatorList(page: PDFPageProxy): Promise<{ fnArray: number[]; argsArray: unknown[] } | undefined> {
   try {

@@ -56,9 +56,10 @@ export class PageStore {
     page: { number: number; text: string; ocr: boolean } & PageTextLayer,
   ): Promise<void> {
     // Page size in points from the text layer; RENDER stores pixel sizes only when it ran.
-    // Figures and form values travel with the items, for PARSE's layout.
+    // Figures, rules and form values travel with the items, for PARSE's layout.
     const layer: PageTextLayer = { width: page.width, height: page.height, items: page.items };
     if (page.figures?.length) layer.figures = page.figures;
+    if (page.rules?.length) layer.rules = page.rules;
     if (page.formFields?.length) layer.formFields = page.formFields;
     const count = await this.#prisma.$executeRaw`
       UPDATE pages p SET text_items = ${postgresJson(layer)}::jsonb,

@@ -1,3 +1,4 @@
+import { isRightToLeft } from "./layout-bidi.ts";
 import { numericShare, type LayoutSegment } from "./layout-lines.ts";
 
 // At most this share of the smaller side's characters may cross a gutter between the columns'
@@ -117,7 +118,8 @@ function columnOf(segment: LayoutSegment, gutters: readonly number[]): number {
 
 /**
  * Splits a page's segments into regions in reading order: horizontal bands top to bottom, where
- * a band is either full-width content or a run of columns read left column first.
+ * a band is either full-width content or a run of columns, read left column first, or right
+ * column first on a page written mostly right to left (Hebrew, Arabic).
  */
 export function readingRegions(segments: readonly LayoutSegment[], pageWidth: number): LayoutSegment[][] {
   const gutters = findColumnGutters(segments, pageWidth);
@@ -131,13 +133,15 @@ export function readingRegions(segments: readonly LayoutSegment[], pageWidth: nu
     if (band && band.spanning === spanning) band.segments.push(segment);
     else bands.push({ spanning, segments: [segment] });
   }
+  const columns = Array.from({ length: gutters.length + 1 }, (_v, i) => i);
+  if (isRightToLeft(segments.flatMap((segment) => segment.items))) columns.reverse();
   const regions: LayoutSegment[][] = [];
   for (const band of bands) {
     if (band.spanning) {
       regions.push(band.segments);
       continue;
     }
-    for (let column = 0; column <= gutters.length; column++) {
+    for (const column of columns) {
       const inColumn = band.segments.filter((segment) => columnOf(segment, gutters) === column);
       if (inColumn.length > 0) regions.push(inColumn);
     }

@@ -58,3 +58,27 @@ export function placeFigures(blocks: readonly LayoutBlock[], figures: readonly {
   }
   return result;
 }
+
+// "Figure 1 Flow chart…", "Table 2 Summary…": a label some journals set in body size without
+// punctuation, so only its place beside a figure or table tells it from a sentence.
+const CAPTION_LABEL = /^(?:\*\*)?(?:Figure|Fig\.|Table)\s*\d{1,3}\b/u;
+// How far (in the caption's line heights) a caption may sit from its figure or table.
+const CAPTION_REACH = 2.5;
+
+/** The blocks that start with a float's label and sit right above, below or beside one of `boxes`. */
+export function captionsBeside(blocks: readonly LayoutBlock[], boxes: readonly PdfBox[]): LayoutBlock[] {
+  return blocks.filter((block) => {
+    const first = block.lines[0];
+    if (!first || block.kind === "heading" || !CAPTION_LABEL.test(first.text)) return false;
+    const top = first.y0;
+    const bottom = block.lines.at(-1)!.y1;
+    const x0 = Math.min(...block.lines.map((line) => line.x0));
+    const x1 = Math.max(...block.lines.map((line) => line.x1));
+    // Above, below, or beside it (a side caption): the gap between the two boxes is small.
+    return boxes.some((box) => {
+      const gapY = Math.max(box.y - bottom, top - (box.y + box.height));
+      const gapX = Math.max(box.x - x1, x0 - (box.x + box.width));
+      return Math.max(gapX, gapY) < CAPTION_REACH * first.fontSize;
+    });
+  });
+}

@@ -5,6 +5,7 @@ import type { PageTextLayer } from "./text-item.ts";
 // share of the page height from its top or bottom edge.
 const EDGE_SHARE = 0.12;
 const EDGE_ROWS = 3;
+const FLOAT_LABEL = /^(?:top|bottom):(?:figure|fig|table|algorithm|listing|chart) #/u;
 
 /**
  * The running headers, footers and page numbers of one document, found by position across its
@@ -40,8 +41,9 @@ function edgeSegments(segments: readonly LayoutSegment[], height: number): { seg
       if (segment.y0 >= height * (1 - EDGE_SHARE)) found.push({ segment, key: `bottom:${runningKey(segment)}` });
     }
   });
-  // Empty keys, and rows of several bare numbers (a table's last row), are never running lines.
-  return found.filter(({ key }) => !/^(?:top|bottom):(?:#(?: #)+)?$/.test(key));
+  // Empty keys, rows of several bare numbers (a table's last row) and float labels ("Figure 3"
+  // set apart from its caption at the same height on several pages) are never running lines.
+  return found.filter(({ key }) => !/^(?:top|bottom):(?:#(?: #)+)?$/.test(key) && !FLOAT_LABEL.test(key));
 }
 
 /**

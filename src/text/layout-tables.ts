@@ -15,14 +15,21 @@ export interface LayoutTable {
   segments: LayoutSegment[];
 }
 
+/** One cell of a row, with its x range. */
+export interface Cell {
+  text: string;
+  x0: number;
+  x1: number;
+}
+
 function rowText(row: readonly LayoutSegment[]): string {
   return row.flatMap((segment) => segment.items.map((item) => item.text)).join(" ");
 }
 
 /** The row's cells: its items split where the gap is wider than a word space. */
-function cellsOf(row: readonly LayoutSegment[]): { text: string; x0: number; x1: number }[] {
+export function cellsOf(row: readonly LayoutSegment[]): Cell[] {
   const items = row.flatMap((segment) => segment.items).filter((item) => item.text.trim().length > 0).sort((a, b) => a.x - b.x);
-  const cells: { text: string; x0: number; x1: number }[] = [];
+  const cells: Cell[] = [];
   let previous: TextItem | undefined;
   for (const item of items) {
     const cell = cells.at(-1);
@@ -38,7 +45,7 @@ function cellsOf(row: readonly LayoutSegment[]): { text: string; x0: number; x1:
 }
 
 /** A row that looks like table cells: several short pieces, or mostly numbers. */
-function isTableRow(row: readonly LayoutSegment[]): boolean {
+export function isTableRow(row: readonly LayoutSegment[]): boolean {
   const cells = cellsOf(row);
   if (cells.length < 2) return false;
   const longest = Math.max(...cells.map((cell) => cell.text.length));
@@ -53,16 +60,64 @@ function bottom(row: readonly LayoutSegment[]): number {
   return Math.max(...row.map((segment) => segment.y1));
 }
 
+const NUMBER = /^[([]?[-+−±]?\d[\d.,:%]*[)\]%*†‡]?$/u;
+
+/** The words of a cell with their x ranges, estimated from their share of its characters. */
+function wordsOf(cell: Cell): Cell[] {
+  const words: Cell[] = [];
+  const perChar = (cell.x1 - cell.x0) / Math.max(1, cell.text.length);
+  for (const match of cell.text.matchAll(/\S+/gu)) {
+    words.push({ text: match[0], x0: cell.x0 + match.index * perChar, x1: cell.x0 + (match.index + match[0].length) * perChar });
+  }
+  return words;
+}
+
+/**
+ * Tables set tight leave a word space between numeric columns ("83.0 84.2 84.1"): a cell of
+ * numbers only is one number per column.
+ */
+function splitNumbers(cells: readonly Cell[]): Cell[] {
+  return cells.flatMap((cell) => {
+    const words = wordsOf(cell);
+    return words.length >= 2 && words.every((word) => NUMBER.test(word.text)) ? words : [cell];
+  });
+}
+
+/** Splits numbers off the end of text cells, left to right, while the row stays within `width`. */
+function splitTrailingNumbers(cells: readonly Cell[], width: number): Cell[] {
+  let spare = width - cells.length;
+  return cells.flatMap((cell) => {
+    const words = wordsOf(cell);
+    let first = words.length;
+    while (first > 1 && NUMBER.test(words[first - 1]!.text) && words.length - first < spare) first--;
+    if (first === words.length) return [cell];
+    spare -= words.length - first;
+    const label = { text: words.slice(0, first).map((word) => word.text).join(" "), x0: cell.x0, x1: words[first - 1]!.x1 };
+    return [label, ...words.slice(first)];
+  });
+}
+
 /** Column intervals from the rows with the most cells; every cell goes to the one it overlaps most. */
-function toGrid(rows: readonly (readonly LayoutSegment[])[]): string[][] {
-  const cellRows = rows.map(cellsOf);
-  const width = Math.max(...cellRows.map((cells) => cells.length));
+export function toGrid(rows: readonly (readonly LayoutSegment[])[]): string[][] {
+  const numbered = rows.map((row) => splitNumbers(cellsOf(row)));
+  const width = Math.max(...numbered.map((cells) => cells.length));
+  // A short row may have its first numbers run into the label before them ("co-citation 82.9").
+  const cellRows = numbered.map((cells) => (cells.length < width ? splitTrailingNumbers(cells, width) : cells));
   const model = cellRows.filter((cells) => cells.length === width);
   const columns = Array.from({ length: width }, (_v, i) => ({
     x0: Math.min(...model.map((cells) => cells[i]!.x0)),
     x1: Math.max(...model.map((cells) => cells[i]!.x1)),
   }));
-  return cellRows.map((cells) => {
+  // A header over such columns is one word per column too ("CLS USR CITE"): split a cell whose
+  // words match the columns it covers one for one.
+  const covers = (cell: Cell) => columns.filter((column) => Math.min(cell.x1, column.x1) - Math.max(cell.x0, column.x0) > 0).length;
+  const splitRows = cellRows.map((cells) =>
+    cells.flatMap((cell) => {
+      const words = wordsOf(cell);
+      return words.length >= 2 && covers(cell) === words.length ? words : [cell];
+    }),
+  );
+  return splitRows.map((cells) => {
     const grid: string[] = Array.from({ length: width }, () => "");
     for (const cell of cells) {
       let best = 0;
@@ -91,7 +146,8 @@ function collectRows(rows: readonly LayoutSegment[][], start: number, step: 1 | 
     if (gap > MAX_ROW_GAP * fontSize) break;
     // A short label row ("Predictive", "Retrospective") groups the rows that follow it.
     const next = rows[i + step];
-    const label = cellsOf(row).length === 1 && rowText(row).length <= 40 && next !== undefined && isTableRow(next) && taken.length > 0;
+    const cells = cellsOf(row);
+    const label = cells.length === 1 && cells[0]!.text.length <= 40 && next !== undefined && isTableRow(next) && taken.length > 0;
     if (!isTableRow(row) && !label) break;
     taken.push(row);
     edge = step === 1 ? bottom(row) : top(row);
@@ -102,12 +158,23 @@ function collectRows(rows: readonly LayoutSegment[][], start: number, step: 1 | 
 /**
  * Tables beside their captions ("Table 2: …"): the run of cell-like rows right below the caption,
  * or right above it when nothing table-like follows, with columns found from the rows that have
- * the most cells. Returns the tables and the segments left for the running text.
+ * the most cells. Returns the tables and the segments left for the running text. Captions beside
+ * `ruled` tables (found from drawn rules) are left to them.
  */
-export function findTables(segments: readonly LayoutSegment[], pageWidth: number): { tables: LayoutTable[]; rest: LayoutSegment[] } {
+export function findTables(
+  segments: readonly LayoutSegment[],
+  pageWidth: number,
+  ruled: readonly LayoutTable[] = [],
+): { tables: LayoutTable[]; rest: LayoutSegment[] } {
   const used = new Set<LayoutSegment>();
   const tables: LayoutTable[] = [];
-  const captions = segments.filter((segment) => CAPTION.test(segment.items.map((item) => item.text).join("").trim()));
+  // A caption right above or below a table already found from its rules is that table's.
+  const besideRuled = (caption: LayoutSegment) =>
+    ruled.some(({ line }) => {
+      const gap = Math.max(line.y0 - caption.y1, caption.y0 - line.y1);
+      return gap < 4 * caption.fontSize && caption.x0 < line.x1 && caption.x1 > line.x0;
+    });
+  const captions = segments.filter((segment) => CAPTION.test(segment.items.map((item) => item.text).join("").trim()) && !besideRuled(segment));
   for (const caption of captions) {
     // A caption off the page's centre sits in one column of a two-column page: so does its
     // table, and the other column's lines on the same baselines are not its cells.

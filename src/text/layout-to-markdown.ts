@@ -1,7 +1,8 @@
 import { buildBlocks, type LayoutBlock } from "./layout-blocks.ts";
 import { readingRegions } from "./layout-columns.ts";
-import { figureBlocks, placeFigures, splitFigureText } from "./layout-figures.ts";
+import { captionsBeside, figureBlocks, placeFigures, splitFigureText } from "./layout-figures.ts";
 import { reorderFloats } from "./layout-floats.ts";
+import { findRuledTables } from "./layout-ruled-tables.ts";
 import { findTables, renderTable } from "./layout-tables.ts";
 import { estimateBodyFontSize, repairFontSizes, roundFontSize } from "./layout-fonts.ts";
 import { demoteAuthorNames, headingText } from "./layout-headings.ts";
@@ -83,7 +84,10 @@ export function layoutToMarkdown(page: PageTextLayer, options: LayoutOptions = {
   const built = buildSegments(repaired.items);
   const segments = options.runningLines ? dropRunningSegments(built, repaired.height, options.runningLines) : built;
   const body = { fontSize: bodyFontSize, fontName: bodyFontName(repaired.items, bodyFontSize) };
-  const found = findTables(segments, repaired.width);
+  // Drawn rules mark tables first; captions without rules fall back to column alignment.
+  const ruled = findRuledTables(segments, page.rules ?? []);
+  const aligned = findTables(ruled.rest, repaired.width, ruled.tables);
+  const found = { tables: [...ruled.tables, ...aligned.tables], rest: aligned.rest };
   const split = splitFigureText(found.rest, page.figures ?? []);
   const blocks: LayoutBlock[] = [];
   for (const region of readingRegions(split.text, repaired.width)) blocks.push(...buildBlocks(buildLines(region), body));
@@ -94,6 +98,8 @@ export function layoutToMarkdown(page: PageTextLayer, options: LayoutOptions = {
   }
   const placed = placeFigures(demoteAuthorNames(blocks, repaired.height), figures);
   const floats = new Set(figures.flatMap((figure) => figure.blocks));
+  // Captions go with their figure or table, also where only their place tells them from text.
+  for (const caption of captionsBeside(placed, [...(page.figures ?? []), ...figures.map((figure) => figure.box)])) floats.add(caption);
   const ordered = reorderFloats(placed, { bodyFontSize, pageHeight: repaired.height, floats });
   const rendered = ordered.map(renderBlock);
   if (page.formFields?.length) rendered.push(renderFormFields(page.formFields));

@@ -4,9 +4,9 @@
  * grows downwards like reading order does.
  */
 // The PDF engine's type is the single definition: PARSE consumes exactly what EXTRACT produces.
-import type { FormFieldValue, PdfBox, TextItem } from "../pdf/pdf-types.ts";
+import type { DrawnRule, FormFieldValue, PdfBox, TextItem } from "../pdf/pdf-types.ts";
 
-export type { FormFieldValue, PdfBox, TextItem };
+export type { DrawnRule, FormFieldValue, PdfBox, TextItem };
 
 /** One page's text items plus the page size they are positioned on. */
 export interface PageTextLayer {
@@ -15,6 +15,8 @@ export interface PageTextLayer {
   items: TextItem[];
   /** Figure boxes (images, drawn boxes); text inside them is kept out of the running text. */
   figures?: PdfBox[];
+  /** Drawn rules; ruled regions with text in their cells become tables. */
+  rules?: DrawnRule[];
   /** Values filled into the page's form fields. */
   formFields?: FormFieldValue[];
 }

@@ -17,8 +17,8 @@ export const extractStage: StageHandler = async (context) => {
     const extracted = await deps.renderPool.extractPage({ documentKey: document.sha256, bytes, pageNumber }, { signal });
     const text = extracted.items.map((item) => item.text + (item.hasEOL ? "\n" : "")).join("").trim();
     if (text.replace(/\s/g, "").length >= MIN_TEXT_CHARS || extracted.formFields?.length) {
-      const { figures, formFields } = extracted;
-      const layer = { width: extracted.width, height: extracted.height, items: extracted.items, figures, formFields };
+      const { figures, rules, formFields } = extracted;
+      const layer = { width: extracted.width, height: extracted.height, items: extracted.items, figures, rules, formFields };
       await deps.pages.saveText(claim, { number: pageNumber, ...layer, text, ocr: false });
       return;
     }

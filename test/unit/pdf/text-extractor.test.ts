@@ -62,6 +62,32 @@ describe("extractPage beyond the text layer", () => {
   });
 });
 
+describe("drawn rules from the operator list", () => {
+  it("reports stroked lines, thin bars and box edges in top-left page points, not white lines or curves", async () => {
+    const pdf = await PDFDocument.create();
+    const page = pdf.addPage([612, 792]);
+    page.drawLine({ start: { x: 72, y: 700 }, end: { x: 300, y: 700 }, thickness: 0.5 });
+    page.drawRectangle({ x: 72, y: 600, width: 200, height: 1, color: rgb(0, 0, 0) });
+    page.drawRectangle({ x: 350, y: 500, width: 100, height: 50, borderWidth: 0.5, borderColor: rgb(0, 0, 0) });
+    page.drawLine({ start: { x: 72, y: 400 }, end: { x: 300, y: 400 }, thickness: 0.5, color: rgb(1, 1, 1) });
+    page.drawEllipse({ x: 200, y: 200, xScale: 50, yScale: 30, borderWidth: 0.5, borderColor: rgb(0, 0, 0) });
+    page.drawText("x", { x: 20, y: 20, size: 10, font: await pdf.embedFont(StandardFonts.Helvetica) });
+    const { rules } = await extract(await pdf.save());
+    const rounded = rules!.map((rule) => ({ ...rule, position: Math.round(rule.position), start: Math.round(rule.start), end: Math.round(rule.end) }));
+    expect(rounded).toEqual(
+      expect.arrayContaining([
+        { horizontal: true, position: 92, start: 72, end: 300 },
+        { horizontal: true, position: 192, start: 72, end: 272 },
+        { horizontal: true, position: 242, start: 350, end: 450 },
+        { horizontal: true, position: 292, start: 350, end: 450 },
+        { horizontal: false, position: 350, start: 242, end: 292 },
+        { horizontal: false, position: 450, start: 242, end: 292 },
+      ]),
+    );
+    expect(rounded).toHaveLength(6);
+  });
+});
+
 const corpusFile = path.resolve(fileURLToPath(new URL("../../../", import.meta.url)), "../shared/corpus/pdfs/ArabicCIDTrueType.pdf");
 const haveCorpus = existsSync(corpusFile);
 if (!haveCorpus) console.warn(`[text-extractor] Arabic ligature test skipped: corpus not found at ${corpusFile}`);

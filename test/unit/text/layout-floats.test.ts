@@ -42,6 +42,26 @@ describe("floats out of the running text", () => {
     expect(markdown.indexOf("Table 2: Results")).toBeGreaterThan(markdown.indexOf(SENTENCE.slice(-20)));
   });
 
+  it("moves a body-size caption without punctuation out from between the halves, as it sits by a figure", () => {
+    // "Table 1 Summary…" reads like a sentence; only its place right above a table says caption.
+    const caption = item("Table 1 Summary characteristics of studies", 320, 100, { width: 220 });
+    const figure = { x: 320, y: 114, width: 220, height: 30 };
+    const layer = { ...page(twoColumns([caption], 150)), figures: [figure] };
+    const markdown = layoutToMarkdown(layer, { bodyFontSize: 10 });
+    expect(flat(markdown)).toContain(SENTENCE);
+    expect(markdown.indexOf("Table 1 Summary")).toBeGreaterThan(markdown.indexOf(SENTENCE.slice(-20)));
+  });
+
+  it("treats a caption set beside its figure as a float, so the previous page's sentence goes first", () => {
+    const items = [
+      item("Figure 4 Forest plot of therapy", 72, 60, { width: 150 }),
+      item("regimen subgroup in two panels.", 72, 72, { width: 150 }),
+      ...bodyLines(["results we reached. The results show that most", "of it holds."], 72, 300, { width: 220 }),
+    ];
+    const layer = { ...page(items), figures: [{ x: 240, y: 50, width: 300, height: 200 }] };
+    expect(layoutToMarkdown(layer, { bodyFontSize: 10 }).startsWith("results we reached")).toBe(true);
+  });
+
   it("reads a paragraph continued from the previous page before a figure at the top of the page", () => {
     const items = [
       item("Figure 4: A caption for the figure on top.", 72, 60, { fontSize: 9 }),

@@ -46,4 +46,15 @@ describe("running headers and footers by position", () => {
     const markdown = layoutDocumentToMarkdown([first, twoColumnPage(2), twoColumnPage(3)]);
     expect(markdown[0]).toContain("A one-off note at the foot");
   });
+
+  it("keeps a figure label that sits at the same height on several pages", () => {
+    // A side caption's bold label set apart from its text, under the header on pages 1 to 4.
+    const pages = [1, 2, 3, 4].map((n) => {
+      const layer = twoColumnPage(n);
+      layer.items.push(item(`Figure ${n}`, 72, 70, { fontSize: 8 }), item("Forest plot of a subgroup.", 110, 70, { fontSize: 8 }));
+      return layer;
+    });
+    expect([...findRunningLines(pages).keys]).not.toContain("top:figure #");
+    layoutDocumentToMarkdown(pages).forEach((markdown, index) => expect(markdown).toContain(`Figure ${index + 1}`));
+  });
 });

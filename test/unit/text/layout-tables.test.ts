@@ -63,6 +63,23 @@ describe("markdown tables beside their captions", () => {
     );
   });
 
+  it("keeps a note row between data rows when its words come as separate items", () => {
+    // Each word its own item: joined with spaces between items it would look longer than it is.
+    const note = "(the above row is the official run)".split(" ").map((word, i, words) => {
+      const x = 150 + words.slice(0, i).join(" ").length * 4.5 + (i > 0 ? 4.5 : 0);
+      return item(i < words.length - 1 ? `${word} ` : word, x, 129, { fontSize: 9 });
+    });
+    const items = [
+      item("Table 3: Expansion results.", 72, 90, { fontSize: 9 }),
+      ...row(105, [["docs", 72], ["AveP", 250], ["P5", 320]]),
+      ...row(117, [["30", 72], ["0.401", 250], ["0.752", 320]]),
+      ...note,
+      ...row(141, [["20", 72], ["0.389", 250], ["0.768", 320]]),
+    ];
+    const markdown = layoutToMarkdown(page(items), { bodyFontSize: 10 });
+    expect(markdown).toContain("| 20 | 0.389 | 0.768 |");
+  });
+
   it("leaves a caption without aligned rows, and prose mentioning a table, as text", () => {
     const items = bodyLines(["Table 1 presents the main results of the study in", "the usual order of the tasks."], 72, 100);
     expect(layoutToMarkdown(page(items), { bodyFontSize: 10 })).not.toContain("|");

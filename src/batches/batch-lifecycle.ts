@@ -3,6 +3,7 @@ import type { BatchEventInput } from "../events/event-types.ts";
 import { publishBatchEvent, type EventBus } from "../events/pubsub.ts";
 import type { BatchStatus, DocumentStatus, Stage } from "../generated/prisma/enums.ts";
 import type { Logger } from "../logging/logger.ts";
+import { expandStages } from "../pipeline/stage-order.ts";
 import type { Db, StageQueue } from "../pipeline/stage-queue.ts";
 
 export interface BatchLifecycleDeps {
@@ -51,11 +52,21 @@ export class BatchLifecycle {
     }
   }
 
-  /** Queues the document's next stage to do, or finishes it when every stage is done. */
-  async advance(documentId: string): Promise<void> {
-    const next = await this.#deps.stages.nextStage(documentId);
-    if (next) await this.#deps.stages.enqueue(documentId, next);
-    else if (next === null) await this.finishDocument(documentId, "COMPLETED");
+  /**
+   * Queues the document's next stage to do, or finishes it when every stage is done. A caller
+   * that already holds the document's plan (the stage that just ran) passes it, which makes
+   * the hand-off a single statement.
+   */
+  async advance(documentId: string, plan?: readonly Stage[]): Promise<void> {
+    const { prisma, stages } = this.#deps;
+    let known = plan;
+    if (!known) {
+      const document = await prisma.documentJob.findUnique({ where: { id: documentId }, select: { batch: { select: { stages: true } } } });
+      if (!document) return;
+      known = expandStages(document.batch.stages);
+    }
+    const next = await stages.enqueueNext(documentId, known);
+    if (next === null) await this.finishDocument(documentId, "COMPLETED");
   }
 
   /** Queues a stage again (a retry after backoff, or a run interrupted by shutdown). */

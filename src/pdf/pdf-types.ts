@@ -28,6 +28,9 @@ export interface RenderedPage {
   format: PageImageFormat;
   /** The encoded image. */
   image: Uint8Array;
+  /** Time the worker spent drawing the page (pdf.js) and encoding the image, for throughput accounting. */
+  drawMs: number;
+  encodeMs: number;
 }
 
 /** A run of text from the page's content stream, as pdf.js groups it. */

@@ -168,10 +168,12 @@ export class PipelineService {
       logger: this.#deps.logger.child({ documentId: document.id, stage: claim.stage }),
       bytes: () => (bytes ??= this.#deps.uploads.readDocument(document.id)),
       reportPages: async (done, total) => {
+        // Progress only: what resumes a page-level stage is the pages table, so the checkpoint's
+        // count is written at the progress events' pace rather than once a page (a round trip
+        // per page on the parent's event loop, as many as the page results themselves).
+        if (done !== total && !this.#throttle.tryAcquire(document.id)) return;
         await checkpoints.setPages(claim, done, total);
-        if (done === total || this.#throttle.tryAcquire(document.id)) {
-          this.#publish(document.batchId, { kind: "PAGE_PROGRESS", documentId: document.id, stage: claim.stage, pagesDone: done, pagesTotal: total });
-        }
+        this.#publish(document.batchId, { kind: "PAGE_PROGRESS", documentId: document.id, stage: claim.stage, pagesDone: done, pagesTotal: total });
       },
     };
   }

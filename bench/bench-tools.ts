@@ -50,6 +50,8 @@ export async function benchPdfs(minPages: number, scratchDir: string): Promise<B
   const chosen: BenchPdf[] = [];
   let total = 0;
   if (existsSync(papersDir)) {
+    // Pages are counted with poppler's pdfinfo: without it every paper would be skipped.
+    ensureReferenceTools();
     for (const name of (await readdir(papersDir)).filter((file) => file.endsWith(".pdf")).sort()) {
       const file = path.join(papersDir, name);
       const pages = popplerPageCount(file);

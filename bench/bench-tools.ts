@@ -120,6 +120,16 @@ export function processTreeUsage(pid: number): { rssBytes: number; cpuSeconds: n
   return { rssBytes, cpuSeconds };
 }
 
+/** CPU time (seconds, user + system, all threads) of one process, its children not included. */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
 /** Busy fraction of the whole machine's CPUs between two readings of /proc/stat. */
 export function machineCpuReading(): { busy: number; total: number } {
   const line = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);

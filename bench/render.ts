@@ -22,7 +22,7 @@ import { RenderPool } from "../src/pdf/render-pool.ts";
 import { uploadOverHttp } from "../test/helpers/server-process.ts";
 import { emitBenchResult } from "./bench-output.ts";
 import { startBenchServer } from "./bench-server.ts";
-import { benchPdfs, ensureReferenceTools, processTreeUsage, SHARED_MACHINE_NOTE, type BenchPdf } from "./bench-tools.ts";
+import { benchPdfs, ensureReferenceTools, processCpuSeconds, processTreeUsage, SHARED_MACHINE_NOTE, type BenchPdf } from "./bench-tools.ts";
 
 const { values } = parseArgs({
   options: {
@@ -83,6 +83,7 @@ async function quire(files: BenchPdf[]) {
   const server = await startBenchServer({ QUIRE_RENDER_WORKERS: String(cores), QUIRE_PAGE_IMAGE_FORMAT: format, QUIRE_WORKER_NICE: String(nice), LOG_LEVEL: "info" });
   try {
     const cpuBefore = processTreeUsage(server.pid).cpuSeconds;
+    const serverCpuBefore = processCpuSeconds(server.pid);
     const started = performance.now();
     const batchId = await uploadOverHttp(
       server.url,
@@ -94,6 +95,7 @@ async function quire(files: BenchPdf[]) {
     const status = await server.waitForBatch(batchId, 250);
     const seconds = (performance.now() - started) / 1000;
     const cpuSeconds = processTreeUsage(server.pid).cpuSeconds - cpuBefore;
+    const serverCpuSeconds = processCpuSeconds(server.pid) - serverCpuBefore;
     const { batch } = await server.graphql<{ batch: { documents: { pageCount: number | null; pages: { imageUrl: string | null }[] }[] } }>(
       "query ($id: ID!) { batch(id: $id) { documents { pageCount pages { imageUrl } } } }",
       { id: batchId },
@@ -108,6 +110,7 @@ async function quire(files: BenchPdf[]) {
     return {
       pagesPerSecond: pages / seconds,
       cpuPerPage: cpuSeconds / pages,
+      serverCpuPerPage: serverCpuSeconds / pages,
       pages,
       status,
       kbPerPage: bytes / 1024 / Math.max(1, urls.length),
@@ -126,7 +129,7 @@ async function quire(files: BenchPdf[]) {
  * summed over pages in flight at once, so per-page figures add up to more than wall time / pages.
  */
 function renderBreakdown(output: string, batchSeconds: number) {
-  const sum = { pages: 0, wallMs: 0, budgetWaitMs: 0, poolOverheadMs: 0, drawMs: 0, encodeMs: 0, storeMs: 0 };
+  const sum = { pages: 0, wallMs: 0, budgetWaitMs: 0, poolOverheadMs: 0, drawMs: 0, encodeMs: 0, workerCpuMs: 0, storeMs: 0 };
   for (const line of output.split("\n")) {
     if (!line.includes('"render timing"')) continue;
     const timing = (JSON.parse(line) as { renderTiming: typeof sum }).renderTiming;
@@ -137,6 +140,7 @@ function renderBreakdown(output: string, batchSeconds: number) {
     pages: sum.pages,
     drawMsPerPage: perPage(sum.drawMs),
     encodeMsPerPage: perPage(sum.encodeMs),
+    workerCpuMsPerPage: perPage(sum.workerCpuMs),
     poolOverheadMsPerPage: perPage(sum.poolOverheadMs),
     budgetWaitMsPerPage: perPage(sum.budgetWaitMs),
     storeMsPerPage: perPage(sum.storeMs),
@@ -209,7 +213,8 @@ try {
   console.error(
     [
       `Quire ${ours.pagesPerSecond.toFixed(2)} pages/s vs MuPDF ${reference.toFixed(2)} (${(ours.pagesPerSecond / reference).toFixed(2)}×); CPU per page ${Math.round(ours.cpuPerPage * 1000)} ms vs ${Math.round(mupdfCpuPerPage * 1000)} ms`,
-      `per page (${b.pages} pages, ${cores} workers): draw ${b.drawMsPerPage} ms, encode ${b.encodeMsPerPage} ms, pool queue+IPC ${b.poolOverheadMsPerPage} ms, memory-budget wait ${b.budgetWaitMsPerPage} ms, store ${b.storeMsPerPage} ms`,
+      `CPU per page: render workers ${b.workerCpuMsPerPage} ms (draw + encode), server process ${Math.round(ours.serverCpuPerPage * 1000)} ms (queue, DB writes, IPC, HTTP), rest of the tree ${Math.round((ours.cpuPerPage - ours.serverCpuPerPage) * 1000 - b.workerCpuMsPerPage)} ms (worker start, VALIDATE, document opening)`,
+      `wall time per page (${b.pages} pages, ${cores} workers): draw ${b.drawMsPerPage} ms, encode ${b.encodeMsPerPage} ms, pool queue+IPC ${b.poolOverheadMsPerPage} ms, memory-budget wait ${b.budgetWaitMsPerPage} ms, store ${b.storeMsPerPage} ms`,
       `batch ${b.batchSeconds} s; RENDER runs ${b.renderStageSecondsSummed} s summed (they overlap across documents)`,
     ].join("\n"),
   );
@@ -233,7 +238,7 @@ try {
       cores,
       nice,
       mupdfRuns: [mupdfBefore, mupdfAfter].map((run) => Math.round(run.pagesPerSecond * 10) / 10),
-      quireBreakdown: ours.breakdown,
+      quireBreakdown: { ...ours.breakdown, serverCpuMsPerPage: Math.round(ours.serverCpuPerPage * 1000) },
       note: SHARED_MACHINE_NOTE,
     },
   );

@@ -38,6 +38,7 @@ export async function renderPage(
       maxPixels,
     });
     const viewport = page.getViewport({ scale });
+    const cpuBefore = process.cpuUsage();
     const drawStarted = performance.now();
     const canvas = createCanvas(width, height);
     try {
@@ -54,7 +55,9 @@ export async function renderPage(
       encoding.format === "jpeg" ? await canvas.encode("jpeg", encoding.quality ?? DEFAULT_JPEG_QUALITY) : await canvas.encode("png");
     const image = new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength);
     const encodeMs = performance.now() - encodeStarted;
-    return { pageNumber, width, height, dpiUsed, format: encoding.format, image, drawMs: encodeStarted - drawStarted, encodeMs };
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    return { pageNumber, width, height, dpiUsed, format: encoding.format, image, drawMs: encodeStarted - drawStarted, encodeMs, cpuMs };
   } finally {
     // Drops decoded images and the operator list; fonts stay in the document for later pages.
     page.cleanup();

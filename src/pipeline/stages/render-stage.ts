@@ -19,6 +19,8 @@ interface RenderTiming {
   poolOverheadMs: number;
   drawMs: number;
   encodeMs: number;
+  /** CPU of the render workers for these pages (draw + encode, all threads). */
+  workerCpuMs: number;
   storeMs: number;
 }
 
@@ -31,7 +33,7 @@ export const renderStage: StageHandler = async (context) => {
   const total = document.pageCount ?? (await deps.pages.countPages(document.id));
   const weight = estimatedRenderMb(document.renderDpi);
   const downscaled: number[] = [];
-  const timing: RenderTiming = { pages: pending.length, wallMs: 0, budgetWaitMs: 0, poolOverheadMs: 0, drawMs: 0, encodeMs: 0, storeMs: 0 };
+  const timing: RenderTiming = { pages: pending.length, wallMs: 0, budgetWaitMs: 0, poolOverheadMs: 0, drawMs: 0, encodeMs: 0, workerCpuMs: 0, storeMs: 0 };
   await runPages(context, pending, total, async (pageNumber) => {
     const queued = performance.now();
     let submitted = queued;
@@ -46,6 +48,7 @@ export const renderStage: StageHandler = async (context) => {
     timing.poolOverheadMs += rendered - submitted - page.drawMs - page.encodeMs;
     timing.drawMs += page.drawMs;
     timing.encodeMs += page.encodeMs;
+    timing.workerCpuMs += page.cpuMs;
     timing.storeMs += performance.now() - rendered;
   });
   timing.wallMs = performance.now() - started;

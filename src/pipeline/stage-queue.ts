@@ -94,6 +94,22 @@ export class StageQueue {
     return row.stage;
   }
 
+  /** Adds (or replaces) the job of `stage` for each of `documentIds`, in one statement. */
+  async enqueueMany(documentIds: readonly string[], stage: Stage, db: Db = this.#prisma): Promise<void> {
+    for (const documentId of documentIds) stagePayload.parse({ documentId, stage });
+    await db.$queryRaw`
+      SELECT count(*) AS queued
+        FROM document_jobs d JOIN batch_jobs b ON b.id = d.batch_id,
+             LATERAL graphile_worker.add_job(
+               identifier => ${STAGE_JOB_NAME},
+               payload => json_build_object('documentId', d.id, 'stage', ${stage}::text),
+               max_attempts => ${MAX_ATTEMPTS}::int,
+               job_key => 'stage:' || d.id::text || ':' || ${stage}::text,
+               priority => ${PRIORITY_SQL},
+               job_key_mode => 'replace') AS job
+       WHERE d.id = ANY(${[...documentIds]}::text[]::uuid[])`;
+  }
+
   /** Adds (or replaces) the job of one stage run, at PRIORITY_SQL's priority. */
   async enqueue(documentId: string, stage: Stage, options: { runAt?: Date; db?: Db } = {}): Promise<void> {
     const payload = JSON.stringify(stagePayload.parse({ documentId, stage }));

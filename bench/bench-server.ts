@@ -21,6 +21,8 @@ export interface BenchServer {
   graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
   /** Polls `batch(id)` until it is terminal; returns its status. */
   waitForBatch(batchId: string, pollMs?: number): Promise<string>;
+  /** Everything the server printed so far (pino JSON lines). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -102,6 +104,7 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
           await pause(pollMs);
         }
       },
+      output: () => server!.output(),
       stop: cleanup,
     };
   } catch (error) {

@@ -50,6 +50,8 @@ export async function benchPdfs(minPages: number, scratchDir: string): Promise<B
   const chosen: BenchPdf[] = [];
   let total = 0;
   if (existsSync(papersDir)) {
+    // Pages are counted with poppler's pdfinfo: without it every paper would be skipped.
+    ensureReferenceTools();
     for (const name of (await readdir(papersDir)).filter((file) => file.endsWith(".pdf")).sort()) {
       const file = path.join(papersDir, name);
       const pages = popplerPageCount(file);
@@ -116,6 +118,16 @@ export function processTreeUsage(pid: number): { rssBytes: number; cpuSeconds: n
     }
   }
   return { rssBytes, cpuSeconds };
+}
+
+/** CPU time (seconds, user + system, all threads) of one process, its children not included. */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
 }
 
 /** Busy fraction of the whole machine's CPUs between two readings of /proc/stat. */

@@ -17,6 +17,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { emitBenchResult, type BenchFigure } from "./bench-output.ts";
+import { ensureReferenceTools } from "./bench-tools.ts";
 import { extractLayers, timedQuireMarkdown } from "./layout-quality/quire-text.ts";
 import { addCounts, scoreLayout, type LayoutCounts, type LayoutTruth } from "./layout-quality/layout-scores.ts";
 
@@ -28,6 +29,9 @@ if (!existsSync(corpusDir)) {
   console.error(`layout-quality: corpus not found at ${corpusDir}; nothing to measure.`);
   process.exit(0);
 }
+
+// The reference is poppler's pdftotext, installed from Debian's packages when missing.
+ensureReferenceTools();
 
 function pdftotext(file: string, raw: boolean): string[] | undefined {
   try {

@@ -22,7 +22,7 @@ import { RenderPool } from "../src/pdf/render-pool.ts";
 import { uploadOverHttp } from "../test/helpers/server-process.ts";
 import { emitBenchResult } from "./bench-output.ts";
 import { startBenchServer } from "./bench-server.ts";
-import { benchPdfs, ensureReferenceTools, processTreeUsage, SHARED_MACHINE_NOTE, type BenchPdf } from "./bench-tools.ts";
+import { benchPdfs, ensureReferenceTools, processCpuSeconds, processTreeUsage, SHARED_MACHINE_NOTE, type BenchPdf } from "./bench-tools.ts";
 
 const { values } = parseArgs({
   options: {
@@ -79,9 +79,11 @@ async function mupdf(files: BenchPdf[]): Promise<{ pagesPerSecond: number; cpuPe
 
 /** Pages/s of Quire from the upload's first byte to the batch's end, and the stored bytes a page. */
 async function quire(files: BenchPdf[]) {
-  const server = await startBenchServer({ QUIRE_RENDER_WORKERS: String(cores), QUIRE_PAGE_IMAGE_FORMAT: format, QUIRE_WORKER_NICE: String(nice) });
+  // LOG_LEVEL info: each RENDER run logs where its page time went ("render timing").
+  const server = await startBenchServer({ QUIRE_RENDER_WORKERS: String(cores), QUIRE_PAGE_IMAGE_FORMAT: format, QUIRE_WORKER_NICE: String(nice), LOG_LEVEL: "info" });
   try {
     const cpuBefore = processTreeUsage(server.pid).cpuSeconds;
+    const serverCpuBefore = processCpuSeconds(server.pid);
     const started = performance.now();
     const batchId = await uploadOverHttp(
       server.url,
@@ -93,6 +95,7 @@ async function quire(files: BenchPdf[]) {
     const status = await server.waitForBatch(batchId, 250);
     const seconds = (performance.now() - started) / 1000;
     const cpuSeconds = processTreeUsage(server.pid).cpuSeconds - cpuBefore;
+    const serverCpuSeconds = processCpuSeconds(server.pid) - serverCpuBefore;
     const { batch } = await server.graphql<{ batch: { documents: { pageCount: number | null; pages: { imageUrl: string | null }[] }[] } }>(
       "query ($id: ID!) { batch(id: $id) { documents { pageCount pages { imageUrl } } } }",
       { id: batchId },
@@ -104,10 +107,47 @@ async function quire(files: BenchPdf[]) {
       const response = await fetch(`${server.url}${url}`, { method: "HEAD", headers: { authorization: server.authorization } });
       bytes += Number(response.headers.get("content-length") ?? 0);
     }
-    return { pagesPerSecond: pages / seconds, cpuPerPage: cpuSeconds / pages, pages, status, kbPerPage: bytes / 1024 / Math.max(1, urls.length) };
+    return {
+      pagesPerSecond: pages / seconds,
+      cpuPerPage: cpuSeconds / pages,
+      serverCpuPerPage: serverCpuSeconds / pages,
+      pages,
+      status,
+      kbPerPage: bytes / 1024 / Math.max(1, urls.length),
+      breakdown: renderBreakdown(server.output(), seconds),
+    };
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * Where the batch's time went, from the RENDER runs' "render timing" log lines: per page, the
+ * worker's draw and encode, the pool's overhead beyond them (queue for a free worker, IPC,
+ * opening the document), the wait for the memory budget and the store; and the share of the
+ * batch's wall time spent outside RENDER (upload, VALIDATE, queue hand-offs). Page times are
+ * summed over pages in flight at once, so per-page figures add up to more than wall time / pages.
+ */
+function renderBreakdown(output: string, batchSeconds: number) {
+  const sum = { pages: 0, wallMs: 0, budgetWaitMs: 0, poolOverheadMs: 0, drawMs: 0, encodeMs: 0, workerCpuMs: 0, storeMs: 0 };
+  for (const line of output.split("\n")) {
+    if (!line.includes('"render timing"')) continue;
+    const timing = (JSON.parse(line) as { renderTiming: typeof sum }).renderTiming;
+    for (const key of Object.keys(sum) as (keyof typeof sum)[]) sum[key] += timing[key];
+  }
+  const perPage = (ms: number) => Math.round((ms / Math.max(1, sum.pages)) * 10) / 10;
+  return {
+    pages: sum.pages,
+    drawMsPerPage: perPage(sum.drawMs),
+    encodeMsPerPage: perPage(sum.encodeMs),
+    workerCpuMsPerPage: perPage(sum.workerCpuMs),
+    poolOverheadMsPerPage: perPage(sum.poolOverheadMs),
+    budgetWaitMsPerPage: perPage(sum.budgetWaitMs),
+    storeMsPerPage: perPage(sum.storeMs),
+    // RENDER runs of different documents overlap: their summed wall time is an upper bound.
+    renderStageSecondsSummed: Math.round(sum.wallMs / 100) / 10,
+    batchSeconds: Math.round(batchSeconds * 10) / 10,
+  };
 }
 
 async function pixels(image: Uint8Array, width: number, height: number): Promise<Uint8ClampedArray> {
@@ -162,12 +202,22 @@ async function formats(files: BenchPdf[], samplePages: number) {
 
 try {
   const files = await benchPdfs(Number(values.pages), scratch);
+  console.error(`render: ${files.length} files, ${files.reduce((sum, file) => sum + file.pages, 0)} pages, ${cores} cores, DPI ${dpi}, ${format}`);
   const mupdfBefore = await mupdf(files);
   const ours = await quire(files);
   const mupdfAfter = await mupdf(files);
   const reference = (mupdfBefore.pagesPerSecond + mupdfAfter.pagesPerSecond) / 2;
   const mupdfCpuPerPage = (mupdfBefore.cpuPerPage + mupdfAfter.cpuPerPage) / 2;
   const sample = await formats(files, Number(values["sample-pages"]));
+  const b = ours.breakdown;
+  console.error(
+    [
+      `Quire ${ours.pagesPerSecond.toFixed(2)} pages/s vs MuPDF ${reference.toFixed(2)} (${(ours.pagesPerSecond / reference).toFixed(2)}×); CPU per page ${Math.round(ours.cpuPerPage * 1000)} ms vs ${Math.round(mupdfCpuPerPage * 1000)} ms`,
+      `CPU per page: render workers ${b.workerCpuMsPerPage} ms (draw + encode), server process ${Math.round(ours.serverCpuPerPage * 1000)} ms (queue, DB writes, IPC, HTTP), rest of the tree ${Math.round((ours.cpuPerPage - ours.serverCpuPerPage) * 1000 - b.workerCpuMsPerPage)} ms (worker start, VALIDATE, document opening)`,
+      `wall time per page (${b.pages} pages, ${cores} workers): draw ${b.drawMsPerPage} ms, encode ${b.encodeMsPerPage} ms, pool queue+IPC ${b.poolOverheadMsPerPage} ms, memory-budget wait ${b.budgetWaitMsPerPage} ms, store ${b.storeMsPerPage} ms`,
+      `batch ${b.batchSeconds} s; RENDER runs ${b.renderStageSecondsSummed} s summed (they overlap across documents)`,
+    ].join("\n"),
+  );
   await emitBenchResult(
     "render",
     [
@@ -188,6 +238,7 @@ try {
       cores,
       nice,
       mupdfRuns: [mupdfBefore, mupdfAfter].map((run) => Math.round(run.pagesPerSecond * 10) / 10),
+      quireBreakdown: { ...ours.breakdown, serverCpuMsPerPage: Math.round(ours.serverCpuPerPage * 1000) },
       note: SHARED_MACHINE_NOTE,
     },
   );

@@ -3,6 +3,7 @@ import type { BatchEventInput } from "../events/event-types.ts";
 import { publishBatchEvent, type EventBus } from "../events/pubsub.ts";
 import type { BatchStatus, DocumentStatus, Stage } from "../generated/prisma/enums.ts";
 import type { Logger } from "../logging/logger.ts";
+import { expandStages } from "../pipeline/stage-order.ts";
 import type { Db, StageQueue } from "../pipeline/stage-queue.ts";
 
 export interface BatchLifecycleDeps {
@@ -43,19 +44,30 @@ export class BatchLifecycle {
    * Inside the transaction that creates the batch: queues the first stage of every document
    * with nothing to wait for, so the rows and their jobs commit together.
    */
-  async startBatch(tx: Db, documents: { id: string; dependsOn: string[] }[]): Promise<void> {
-    for (const document of documents) {
-      if (document.dependsOn.length > 0) continue;
-      const next = await this.#deps.stages.nextStage(document.id, tx);
-      if (next) await this.#deps.stages.enqueue(document.id, next, { db: tx });
-    }
+  async startBatch(tx: Db, plan: readonly Stage[], documents: { id: string; dependsOn: string[] }[]): Promise<void> {
+    const ready = documents.filter((document) => document.dependsOn.length === 0).map((document) => document.id);
+    // New documents have completed nothing: all start at the plan's first stage, queued in one
+    // statement (a read and an insert per document kept a 200-file upload's transaction open
+    // past Prisma's 5 s limit on a loaded machine).
+    const first = plan[0];
+    if (first && ready.length > 0) await this.#deps.stages.enqueueMany(ready, first, tx);
   }
 
-  /** Queues the document's next stage to do, or finishes it when every stage is done. */
-  async advance(documentId: string): Promise<void> {
-    const next = await this.#deps.stages.nextStage(documentId);
-    if (next) await this.#deps.stages.enqueue(documentId, next);
-    else if (next === null) await this.finishDocument(documentId, "COMPLETED");
+  /**
+   * Queues the document's next stage to do, or finishes it when every stage is done. A caller
+   * that already holds the document's plan (the stage that just ran) passes it, which makes
+   * the hand-off a single statement.
+   */
+  async advance(documentId: string, plan?: readonly Stage[]): Promise<void> {
+    const { prisma, stages } = this.#deps;
+    let known = plan;
+    if (!known) {
+      const document = await prisma.documentJob.findUnique({ where: { id: documentId }, select: { batch: { select: { stages: true } } } });
+      if (!document) return;
+      known = expandStages(document.batch.stages);
+    }
+    const next = await stages.enqueueNext(documentId, known);
+    if (next === null) await this.finishDocument(documentId, "COMPLETED");
   }
 
   /** Queues a stage again (a retry after backoff, or a run interrupted by shutdown). */

@@ -116,6 +116,7 @@ export class BatchService {
       // The jobs commit with the rows: a crash can never leave documents without work queued.
       await this.#deps.lifecycle.startBatch(
         tx,
+        stages,
         documents.map((document) => ({ id: document.id, dependsOn: dependsOn.get(document.id) ?? [] })),
       );
     });

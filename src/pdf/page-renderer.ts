@@ -38,6 +38,8 @@ export async function renderPage(
       maxPixels,
     });
     const viewport = page.getViewport({ scale });
+    const cpuBefore = process.cpuUsage();
+    const drawStarted = performance.now();
     const canvas = createCanvas(width, height);
     try {
       // pdf.js types its canvas as the DOM's; @napi-rs/canvas is the Node implementation it
@@ -46,12 +48,16 @@ export async function renderPage(
     } catch (error) {
       throw new PdfError("PDF_CORRUPT", `Page ${pageNumber} cannot be rendered: ${String(error)}`, { cause: error });
     }
+    const encodeStarted = performance.now();
     // encode() runs on libuv's thread pool; the encoder, not pdf.js, was the larger half of a
     // page's time with PNG (see page-image-format.ts).
     const encoded =
       encoding.format === "jpeg" ? await canvas.encode("jpeg", encoding.quality ?? DEFAULT_JPEG_QUALITY) : await canvas.encode("png");
     const image = new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength);
-    return { pageNumber, width, height, dpiUsed, format: encoding.format, image };
+    const encodeMs = performance.now() - encodeStarted;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    return { pageNumber, width, height, dpiUsed, format: encoding.format, image, drawMs: encodeStarted - drawStarted, encodeMs, cpuMs };
   } finally {
     // Drops decoded images and the operator list; fonts stay in the document for later pages.
     page.cleanup();

@@ -28,6 +28,11 @@ export interface RenderedPage {
   format: PageImageFormat;
   /** The encoded image. */
   image: Uint8Array;
+  /** Time the worker spent drawing the page (pdf.js) and encoding the image, for throughput accounting. */
+  drawMs: number;
+  encodeMs: number;
+  /** CPU time of the worker process (all its threads: the encoder runs on libuv's pool) for this page; unlike wall time, load does not inflate it. */
+  cpuMs: number;
 }
 
 /** A run of text from the page's content stream, as pdf.js groups it. */

@@ -58,9 +58,10 @@ export class CheckpointStore {
     return count > 0;
   }
 
+  /** Page progress of the running attempt; never goes back (reports of pages in flight may land out of order). */
   async setPages(claim: StageClaim, pagesDone: number, pagesTotal: number): Promise<void> {
     await this.#prisma.$executeRaw`
-      UPDATE checkpoints SET pages_done = ${pagesDone}, pages_total = ${pagesTotal}, updated_at = now()
+      UPDATE checkpoints SET pages_done = GREATEST(pages_done, ${pagesDone}), pages_total = ${pagesTotal}, updated_at = now()
        WHERE document_id = ${claim.documentId}::uuid AND stage = ${claim.stage}::"Stage" AND attempt = ${claim.attempt}`;
   }
 

@@ -42,9 +42,10 @@ export class PageStore {
     return this.#prisma.page.count({ where: { documentId } });
   }
 
+  /** The rendered image (a view of the worker's bytes, not a copy: it can be 1 MB a page). */
   async saveRender(claim: StageClaim, page: { number: number; width: number; height: number; dpiUsed: number; png: Uint8Array }): Promise<void> {
     const count = await this.#prisma.$executeRaw`
-      UPDATE pages p SET image = ${Buffer.from(page.png)}, width = ${page.width}, height = ${page.height}, dpi_used = ${page.dpiUsed}
+      UPDATE pages p SET image = ${Buffer.from(page.png.buffer, page.png.byteOffset, page.png.byteLength)}, width = ${page.width}, height = ${page.height}, dpi_used = ${page.dpiUsed}
         FROM checkpoints c
        WHERE p.document_id = ${claim.documentId}::uuid AND p.number = ${page.number}
          AND c.document_id = p.document_id AND c.stage = 'RENDER' AND c.attempt = ${claim.attempt} AND c.status = 'RUNNING'`;

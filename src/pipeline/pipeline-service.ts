@@ -2,7 +2,7 @@ import type { BatchLifecycle } from "../batches/batch-lifecycle.ts";
 import type { BatchEventInput } from "../events/event-types.ts";
 import { publishBatchEvent, type EventBus } from "../events/pubsub.ts";
 import { createProgressThrottle } from "../events/progress-throttle.ts";
-import type { Stage } from "../generated/prisma/enums.ts";
+import type { DocumentStatus, Stage } from "../generated/prisma/enums.ts";
 import { defineJob, type JobDefinition } from "../jobs/job-definition.ts";
 import type { Logger } from "../logging/logger.ts";
 import { backoffDelayMs, classifyFailure } from "./failure-classification.ts";
@@ -54,17 +54,14 @@ export class PipelineService {
   /** One run of one stage (the job handler). */
   async runStage({ documentId, stage }: StagePayload, shutdown: AbortSignal): Promise<void> {
     const { prisma, checkpoints, lifecycle, logger } = this.#deps;
-    const row = await prisma.documentJob.findUnique({
-      where: { id: documentId },
-      include: { batch: { select: { stages: true, renderDpi: true, status: true } } },
-    });
+    const row = await this.#readDocument(documentId);
     if (!row || ["COMPLETED", "FAILED", "CANCELLED"].includes(row.status)) return;
-    const plan = expandStages(row.batch.stages);
+    const plan = expandStages(row.stages);
     if (!plan.includes(stage)) return;
     const claim = await checkpoints.claim(documentId, stage);
     if (!claim) {
       // Already completed (a duplicate delivery): make sure the document moves on.
-      if (await checkpoints.isCompleted(documentId, stage)) await lifecycle.advance(documentId);
+      if (await checkpoints.isCompleted(documentId, stage)) await lifecycle.advance(documentId, plan);
       return;
     }
     if (!(await lifecycle.markRunning(documentId, row.batchId, stage))) {
@@ -81,7 +78,7 @@ export class PipelineService {
       filename: row.filename,
       sha256: row.sha256,
       pageCount: row.pageCount,
-      renderDpi: row.batch.renderDpi,
+      renderDpi: row.renderDpi,
     };
     const abort = new AbortController();
     const onShutdown = () => abort.abort(new Error("worker shutting down"));
@@ -101,7 +98,7 @@ export class PipelineService {
       const result = await STAGE_HANDLERS[stage](context);
       await checkpoints.complete(claim, { ...result, durationMs: performance.now() - started });
       this.#publish(row.batchId, { kind: "STAGE_COMPLETED", documentId, stage, status: "COMPLETED" });
-      await lifecycle.advance(documentId);
+      await lifecycle.advance(documentId, plan);
     } catch (error) {
       await this.#handleFailure(document, claim, stage, error, abort.signal, shutdown, performance.now() - started);
     } finally {
@@ -110,6 +107,16 @@ export class PipelineService {
       this.#throttle.forget(documentId);
       logger.debug({ documentId, stage, attempt: claim.attempt }, "stage run ended");
     }
+  }
+
+  /** The document, its status and its batch's stages in one round trip (Prisma's include is two). */
+  async #readDocument(documentId: string): Promise<(StageDocument & { status: DocumentStatus; stages: Stage[] }) | undefined> {
+    const [row] = await this.#deps.prisma.$queryRaw<(StageDocument & { status: DocumentStatus; stages: Stage[] })[]>`
+      SELECT d.id, d.batch_id AS "batchId", d.user_id AS "userId", d.filename, d.sha256, d.page_count AS "pageCount",
+             d.status::text AS status, b.render_dpi AS "renderDpi", b.stages::text[] AS stages
+        FROM document_jobs d JOIN batch_jobs b ON b.id = d.batch_id
+       WHERE d.id = ${documentId}::uuid`;
+    return row;
   }
 
   async #handleFailure(
@@ -161,10 +168,12 @@ export class PipelineService {
       logger: this.#deps.logger.child({ documentId: document.id, stage: claim.stage }),
       bytes: () => (bytes ??= this.#deps.uploads.readDocument(document.id)),
       reportPages: async (done, total) => {
+        // Progress only: what resumes a page-level stage is the pages table, so the checkpoint's
+        // count is written at the progress events' pace rather than once a page (a round trip
+        // per page on the parent's event loop, as many as the page results themselves).
+        if (done !== total && !this.#throttle.tryAcquire(document.id)) return;
         await checkpoints.setPages(claim, done, total);
-        if (done === total || this.#throttle.tryAcquire(document.id)) {
-          this.#publish(document.batchId, { kind: "PAGE_PROGRESS", documentId: document.id, stage: claim.stage, pagesDone: done, pagesTotal: total });
-        }
+        this.#publish(document.batchId, { kind: "PAGE_PROGRESS", documentId: document.id, stage: claim.stage, pagesDone: done, pagesTotal: total });
       },
     };
   }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PrismaClient } from "../db/prisma-client.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import type { Stage } from "../generated/prisma/enums.ts";
 import { expandStages, STAGES } from "./stage-order.ts";
 
@@ -19,6 +19,19 @@ export function stageJobKey(documentId: string, stage: Stage): string {
 }
 
 const MAX_ATTEMPTS = 5;
+
+/**
+ * A stage job's priority (lower runs first) from its document `d` and batch `b`: the batch's
+ * priority, then documents already started before new ones, then smaller documents first
+ * (pages when known, else 30 points per doubling of the file's size, which tells small files
+ * apart and still ranks large ones). Started documents first means a slot freed by a finished
+ * stage goes to that document's next stage rather than to a document not yet begun, so a
+ * document's stages follow each other without queueing behind the batch's other first
+ * stages, and fewer documents are half done (and held in memory) at once.
+ */
+const PRIORITY_SQL = Prisma.sql`(CASE b.priority WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 2000 WHEN 'NORMAL' THEN 4000 ELSE 6000 END)
+  + (CASE d.status WHEN 'RUNNING' THEN 0 ELSE 1000 END)
+  + LEAST(999, COALESCE(d.page_count, (30 * LN(GREATEST(d.size_bytes, 1)) / LN(2))::int))`;
 
 /**
  * Queues stage runs with `graphile_worker.add_job` on the connection it is given, so a caller
@@ -47,9 +60,57 @@ export class StageQueue {
   }
 
   /**
-   * Adds (or replaces) the job of one stage run. Priority: the batch's priority first, then
-   * smaller documents first (pages when known, else size).
+   * Queues the first stage of `plan` the document has not completed, in one statement (the
+   * hand-off from one stage to the next is on every document's critical path): the stage
+   * queued, null when every stage is done, undefined when the document does not exist.
    */
+  async enqueueNext(documentId: string, plan: readonly Stage[], db: Db = this.#prisma): Promise<Stage | null | undefined> {
+    // The payload is built in SQL from these same values: validate each one it can be.
+    for (const stage of plan) stagePayload.parse({ documentId, stage });
+    const [row] = await db.$queryRaw<{ found: boolean; stage: Stage | null; queued: bigint }[]>`
+      WITH next AS (
+        SELECT p.stage
+          FROM unnest(${[...plan]}::text[]::"Stage"[]) WITH ORDINALITY AS p(stage, position)
+         WHERE NOT EXISTS (
+           SELECT 1 FROM checkpoints c
+            WHERE c.document_id = ${documentId}::uuid AND c.stage = p.stage AND c.status = 'COMPLETED')
+         ORDER BY p.position
+         LIMIT 1),
+      queued AS (
+        SELECT job.id
+          FROM next, document_jobs d JOIN batch_jobs b ON b.id = d.batch_id,
+               LATERAL graphile_worker.add_job(
+                 identifier => ${STAGE_JOB_NAME},
+                 payload => json_build_object('documentId', d.id, 'stage', next.stage),
+                 max_attempts => ${MAX_ATTEMPTS}::int,
+                 job_key => 'stage:' || d.id::text || ':' || next.stage::text,
+                 priority => ${PRIORITY_SQL},
+                 job_key_mode => 'replace') AS job
+         WHERE d.id = ${documentId}::uuid)
+      SELECT EXISTS (SELECT 1 FROM document_jobs WHERE id = ${documentId}::uuid) AS found,
+             (SELECT stage FROM next)::text AS stage,
+             (SELECT count(*) FROM queued) AS queued`;
+    if (!row?.found) return undefined;
+    return row.stage;
+  }
+
+  /** Adds (or replaces) the job of `stage` for each of `documentIds`, in one statement. */
+  async enqueueMany(documentIds: readonly string[], stage: Stage, db: Db = this.#prisma): Promise<void> {
+    for (const documentId of documentIds) stagePayload.parse({ documentId, stage });
+    await db.$queryRaw`
+      SELECT count(*) AS queued
+        FROM document_jobs d JOIN batch_jobs b ON b.id = d.batch_id,
+             LATERAL graphile_worker.add_job(
+               identifier => ${STAGE_JOB_NAME},
+               payload => json_build_object('documentId', d.id, 'stage', ${stage}::text),
+               max_attempts => ${MAX_ATTEMPTS}::int,
+               job_key => 'stage:' || d.id::text || ':' || ${stage}::text,
+               priority => ${PRIORITY_SQL},
+               job_key_mode => 'replace') AS job
+       WHERE d.id = ANY(${[...documentIds]}::text[]::uuid[])`;
+  }
+
+  /** Adds (or replaces) the job of one stage run, at PRIORITY_SQL's priority. */
   async enqueue(documentId: string, stage: Stage, options: { runAt?: Date; db?: Db } = {}): Promise<void> {
     const payload = JSON.stringify(stagePayload.parse({ documentId, stage }));
     const db = options.db ?? this.#prisma;
@@ -62,8 +123,7 @@ export class StageQueue {
                run_at => ${options.runAt ?? null}::timestamptz,
                max_attempts => ${MAX_ATTEMPTS}::int,
                job_key => ${stageJobKey(documentId, stage)},
-               priority => (CASE b.priority WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1000 WHEN 'NORMAL' THEN 2000 ELSE 3000 END)
-                           + LEAST(999, COALESCE(d.page_count, CEIL(d.size_bytes / 100000.0)::int)),
+               priority => ${PRIORITY_SQL},
                job_key_mode => 'replace') AS job
        WHERE d.id = ${documentId}::uuid`;
   }

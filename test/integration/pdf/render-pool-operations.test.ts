@@ -43,6 +43,9 @@ describe("render pool operations", () => {
     expect(page).toMatchObject({ pageNumber: 2, width: 1275, height: 1650, dpiUsed: 150, format: "png" });
     expect([...page.image.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
     expect(pngSize(page.image)).toEqual({ width: 1275, height: 1650 });
+    // The worker reports its own draw and encode time, for the pipeline's render timing.
+    expect(page.drawMs).toBeGreaterThan(0);
+    expect(page.encodeMs).toBeGreaterThan(0);
   });
 
   it("renders JPEG when the pool is set to it, and PNG still when a request asks for lossless", async () => {

@@ -56,6 +56,13 @@ describe("document batches through the pipeline", () => {
     expect(detail.data!.document.chunks.length).toBeGreaterThan(0);
 
     const prisma = testApp.app.services().db.prisma;
+    // RENDER records where its page time went, for every page it rendered.
+    const render = await prisma.checkpoint.findUniqueOrThrow({ where: { documentId_stage: { documentId: doc.id, stage: "RENDER" } } });
+    const timing = (render.output as { timing: { pages: number; drawMs: number; encodeMs: number; storeMs: number; wallMs: number } }).timing;
+    expect(timing.pages).toBe(3);
+    expect(timing.drawMs).toBeGreaterThan(0);
+    expect(timing.encodeMs).toBeGreaterThan(0);
+    expect(timing.wallMs).toBeGreaterThanOrEqual(timing.storeMs);
     const embedded = await prisma.chunk.findMany({ where: { documentId: doc.id }, select: { embedding: true } });
     expect(embedded.every((chunk) => chunk.embedding.length > 0)).toBe(true);
     const ledger = await prisma.providerCall.count({ where: { subjectId: doc.id, purpose: "pipeline.embed" } });

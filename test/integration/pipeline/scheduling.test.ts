@@ -37,6 +37,33 @@ describe("scheduling with one document slot", () => {
     expect(await finishOrder(batch.id)).toEqual(["2-pages.pdf", "5-pages.pdf", "9-pages.pdf"]);
   });
 
+  it("runs a started document's next stage before another document's first stage", async () => {
+    const pdf = await buildTextPdf({ pages: 2 });
+    const upload = await uploadBatch(
+      testApp,
+      user.headers,
+      ["first.pdf", "second.pdf", "third.pdf"].map((name) => ({ name, bytes: pdf })),
+      { stages: ["EXTRACT", "PARSE"] },
+    );
+    const batch = await waitForBatch(testApp, user.headers, upload.data!.uploadBatch.id);
+    expect(batch.status).toBe("COMPLETED");
+    const checkpoints = await testApp.app.services().db.prisma.checkpoint.findMany({
+      where: { document: { batchId: batch.id } },
+      select: { documentId: true, startedAt: true, finishedAt: true },
+    });
+    const spans = new Map<string, { start: number; end: number }>();
+    for (const row of checkpoints) {
+      const span = spans.get(row.documentId) ?? { start: Infinity, end: -Infinity };
+      spans.set(row.documentId, {
+        start: Math.min(span.start, row.startedAt!.getTime()),
+        end: Math.max(span.end, row.finishedAt!.getTime()),
+      });
+    }
+    // One slot: documents run one after the other, never interleaved stage by stage.
+    const ordered = [...spans.values()].sort((a, b) => a.start - b.start);
+    for (let i = 1; i < ordered.length; i++) expect(ordered[i]!.start).toBeGreaterThanOrEqual(ordered[i - 1]!.end);
+  });
+
   it("runs a CRITICAL batch before the rest of a LOW one queued earlier", async () => {
     const pdf = await buildTextPdf({ pages: 6 });
     const low = await uploadBatch(

@@ -9,6 +9,7 @@ import {
   type WorkerUtils,
 } from "graphile-worker";
 import { EventEmitter } from "node:events";
+import pg from "pg";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../logging/logger.ts";
 import type { JobDefinition } from "./job-definition.ts";
@@ -41,6 +42,12 @@ export class JobQueue {
   readonly #jobs: JobDefinition<never>[];
   #utils: WorkerUtils | undefined;
   #runner: Runner | undefined;
+  /**
+   * The one pool behind migrations, utils and every runner. Ours, not graphile-worker's: its
+   * pools drop their "error" listener when released, so an idle client losing its connection
+   * while the database stops (Ctrl-C, an outage) was an unhandled 'error' that killed the process.
+   */
+  #pool: pg.Pool | undefined;
   readonly #workerIds = new Set<string>();
   /** Every pool this process started; cleared once a stopped pool's locks are released. */
   readonly #poolIds = new Set<string>();
@@ -61,15 +68,18 @@ export class JobQueue {
   /** Installs graphile-worker's schema and, when this process runs jobs, starts the workers. */
   async start(): Promise<void> {
     const { databaseUrl, logger } = this.#options;
-    await runMigrations({ connectionString: databaseUrl, logger: graphileLogger(logger) });
-    this.#utils = await makeWorkerUtils({ connectionString: databaseUrl, logger: graphileLogger(logger) });
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: this.#options.concurrency + 4, application_name: "quire-jobs" });
+    pool.on("error", (error) => logger.warn(`job queue: an idle database connection failed (${shortMessage(error)})`));
+    this.#pool = pool;
+    await runMigrations({ pgPool: pool, logger: graphileLogger(logger) });
+    this.#utils = await makeWorkerUtils({ pgPool: pool, logger: graphileLogger(logger) });
     if (this.#jobs.length === 0) return;
     this.#runner = await this.#run();
   }
 
   /** Starts a graphile-worker runner and watches it: a runner that dies is restarted. */
   async #run(): Promise<Runner> {
-    const { databaseUrl, logger } = this.#options;
+    const { logger } = this.#options;
     const taskList: TaskList = {};
     for (const job of this.#jobs) {
       taskList[job.name] = async (raw, helpers) => {
@@ -89,7 +99,7 @@ export class JobQueue {
     events.on("worker:create", ({ worker }) => this.#workerIds.add(worker.workerId));
     events.on("worker:stop", ({ worker }) => this.#workerIds.delete(worker.workerId));
     const runner = await run({
-      connectionString: databaseUrl,
+      pgPool: this.#pool,
       concurrency: this.#options.concurrency,
       noHandleSignals: true,
       pollInterval: this.#options.pollIntervalMs ?? 1000,
@@ -177,6 +187,8 @@ export class JobQueue {
     } finally {
       await this.#utils?.release();
       this.#utils = undefined;
+      await this.#pool?.end();
+      this.#pool = undefined;
     }
   }
 }

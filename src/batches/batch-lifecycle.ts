@@ -144,9 +144,10 @@ export class BatchLifecycle {
         RETURNING id, to_json(COALESCE(depends_on, '{}')) AS depends_on`;
       if (retried.length === 0) return [];
       const ids = retried.map((row) => row.id);
+      // A retry the user asks for gets the full budget of attempts again.
       await tx.checkpoint.updateMany({
-        where: { documentId: { in: ids }, status: { in: ["FAILED", "CANCELLED", "RUNNING", "SKIPPED"] } },
-        data: { status: "PENDING" },
+        where: { documentId: { in: ids }, status: { in: ["FAILED", "CANCELLED", "RUNNING", "SKIPPED", "PENDING"] } },
+        data: { status: "PENDING", failedAttempts: 0 },
       });
       await tx.batchJob.updateMany({ where: { id: batchId, status: { in: ENDED_BATCH } }, data: { status: "QUEUED", finishedAt: null } });
       const done: string[] = [];

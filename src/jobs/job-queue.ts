@@ -144,7 +144,7 @@ export class JobQueue {
     const stopped = [...this.#poolIds].filter((id) => !this.#workerIds.has(id));
     const utils = this.#utils;
     if (stopped.length === 0 || !utils) return;
-    await releaseJobsOf((sql, values) => utils.withPgClient(async (client) => (await client.query(sql, values)).rows), stopped);
+    await releaseJobsOf((sql, values) => utils.withPgClient(async (client) => (await client.query<Record<string, unknown>>(sql, values)).rows), stopped);
     for (const id of stopped) this.#poolIds.delete(id);
   }
 

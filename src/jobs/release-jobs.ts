@@ -1,5 +1,5 @@
 /** Runs one parameterised statement and returns its rows (a pg client or Prisma's raw query). */
-export type RunQuery = <T>(sql: string, values: unknown[]) => Promise<T[]>;
+export type RunQuery = (sql: string, values: unknown[]) => Promise<unknown[]>;
 
 /**
  * Unlocks the jobs still locked by workers that stopped without finishing them (a process that
@@ -12,10 +12,9 @@ export type RunQuery = <T>(sql: string, values: unknown[]) => Promise<T[]>;
  */
 export async function releaseJobsOf(query: RunQuery, workerIds: string[]): Promise<number> {
   if (workerIds.length === 0) return 0;
-  const held = await query<{ id: string; attempts: number }>(
-    "SELECT id::text AS id, attempts FROM graphile_worker.jobs WHERE locked_by = ANY ($1::text[])",
-    [workerIds],
-  );
+  const held = (await query("SELECT id::text AS id, attempts FROM graphile_worker.jobs WHERE locked_by = ANY ($1::text[])", [
+    workerIds,
+  ])) as { id: string; attempts: number }[];
   // (Counted, not selected: a void column is not something every client can read.)
   await query("SELECT count(*)::int AS done FROM graphile_worker.force_unlock_workers($1::text[])", [workerIds]);
   if (held.length === 0) return 0;

@@ -1,4 +1,4 @@
-import { GraphQLError } from "graphql";
+import { QuotaExceededError, ServiceUnavailableError } from "../errors/domain-errors.ts";
 import { z } from "zod";
 import { notFound } from "../batches/batch-service.ts";
 import type { PrismaClient } from "../db/prisma-client.ts";
@@ -64,10 +64,7 @@ export class EmbeddingJobService {
       limits.maxConcurrentJobsPerUser,
     );
     if (!created.job) {
-      throw new GraphQLError(
-        `You already have ${created.active} embedding jobs running; the limit is ${limits.maxConcurrentJobsPerUser}.`,
-        { extensions: { code: "QUOTA_EXCEEDED" } },
-      );
+      throw new QuotaExceededError(`You already have ${created.active} embedding jobs running; the limit is ${limits.maxConcurrentJobsPerUser}.`);
     }
     const job = created.job;
     const runDeps = { store: this.#store, ...this.#deps, ...this.#deps.run };
@@ -156,6 +153,6 @@ export class EmbeddingJobService {
   }
 }
 
-function unavailable(): GraphQLError {
-  return new GraphQLError("Quire is stopping; try again shortly.", { extensions: { code: "SERVICE_UNAVAILABLE", http: { status: 503 } } });
+function unavailable(): ServiceUnavailableError {
+  return new ServiceUnavailableError();
 }

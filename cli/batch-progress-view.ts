@@ -3,7 +3,7 @@
  * stage and pages) under a bar for the whole batch; elsewhere, one plain line per change.
  */
 import cliProgress from "cli-progress";
-import type { BatchProgressEvent, BatchRow, DocumentRow } from "./batch-operations.ts";
+import type { BatchHead, BatchProgressEvent, DocumentRow } from "../client/batch-operations.ts";
 import { note, type OutputMode } from "./terminal-output.ts";
 
 interface DocumentState {
@@ -20,7 +20,7 @@ export class BatchProgressView {
 
   private readonly mode: OutputMode;
 
-  constructor(mode: OutputMode, initial: { batch: BatchRow; documents: DocumentRow[] }) {
+  constructor(mode: OutputMode, initial: { batch: BatchHead; documents: DocumentRow[] }) {
     this.mode = mode;
     this.nameWidth = Math.min(40, Math.max(8, ...initial.documents.map((d) => d.filename.length)));
     if (mode.interactive) {
@@ -41,7 +41,7 @@ export class BatchProgressView {
   }
 
   /** Replaces every row (the snapshot after connecting or reconnecting). */
-  refresh(batch: BatchRow, documents: DocumentRow[]): void {
+  refresh(batch: BatchHead, documents: DocumentRow[]): void {
     for (const row of documents) this.updateDocument(row, undefined);
     this.updateBatch(batch);
   }
@@ -71,7 +71,7 @@ export class BatchProgressView {
     bar.update(Math.round(row.progress * 100), { name: this.pad(row.filename), detail });
   }
 
-  private updateBatch(batch: BatchRow): void {
+  private updateBatch(batch: BatchHead): void {
     this.totalBar?.update(Math.round(batch.progress * 100), {
       name: this.pad("batch"),
       detail: `${batch.status} ${batch.completedCount}/${batch.documentCount} done${batch.failedCount ? `, ${batch.failedCount} failed` : ""}`,

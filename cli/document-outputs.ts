@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { DocumentRow } from "./batch-operations.ts";
+import type { DocumentRow } from "../client/batch-operations.ts";
 import type { QuireClient } from "./quire-client.ts";
 
 const PAGE_SIZE = 500;

@@ -3,8 +3,9 @@ import { BatchLifecycle } from "./batches/batch-lifecycle.ts";
 import { BatchService } from "./batches/batch-service.ts";
 import type { Config } from "./config.ts";
 import type { Database } from "./db/database.ts";
-import { BackgroundJobRegistry } from "./embeddings/background-job-registry.ts";
+import { createEmbeddingFileJob, embeddingFileJobKey } from "./embeddings/embedding-file-job.ts";
 import { EmbeddingJobService } from "./embeddings/embedding-job-service.ts";
+import { CostEstimateService } from "./estimates/cost-estimate-service.ts";
 import { createEventBus, type EventBus } from "./events/pubsub.ts";
 import { JobQueue } from "./jobs/job-queue.ts";
 import { shutdownSteps } from "./lifecycle/shutdown-steps.ts";
@@ -26,6 +27,7 @@ import type { PromptBatchJobService } from "./generation/batch-api/prompt-batch-
 import { resolveProviderOptions } from "./providers/provider-options.ts";
 import { UsageService } from "./providers/usage-service.ts";
 import { UsageStore } from "./providers/usage-store.ts";
+import { ResearchResultStore } from "./research/research-result-store.ts";
 import { ResearchReadStore } from "./research/research-read-store.ts";
 import { ResearchService } from "./research/research-service.ts";
 import { createOffloadedLocalAdapter } from "./text-work/offloaded-local-adapter.ts";
@@ -43,13 +45,14 @@ export interface DomainServices {
   /** Uploaded bytes (PostgreSQL large objects), written as multipart bodies stream in. */
   uploads: UploadStore;
   /** Work left running after a request answered (embedFile jobs); stopped first. */
-  backgroundJobs: BackgroundJobRegistry;
   embeddingJobs: EmbeddingJobService;
   research: ResearchService;
   /** Usage and cost from the call ledger. */
   usage: UsageService;
   /** Prompt batches through the providers' batch APIs. */
   promptBatches: PromptBatchJobService;
+  /** Cost estimates of prompts and pipeline runs, before anything runs. */
+  costEstimates: CostEstimateService;
 }
 
 /**
@@ -136,7 +139,7 @@ export async function startDomainServices(
     pollMs: config.providers.batchPollMs,
   });
   if (runsJobs) queue.register(promptBatches.job);
-  await queue.start();
+  // The reaper's id names this process in job rows; it exists before the queue starts.
   const reaper = new WorkerReaper({
     prisma,
     logger: logger.child({ component: "reaper" }),
@@ -145,6 +148,24 @@ export async function startDomainServices(
     recoverOrphans: (graceMs) => lifecycle.recoverOrphans(graceMs),
     deadAfterMs: limits.workerDeadAfterMs,
   });
+  const embeddingJobs = new EmbeddingJobService({
+    prisma,
+    events,
+    logger: logger.child({ component: "embedding-jobs" }),
+    limits: { maxConcurrentJobsPerUser: config.maxConcurrentEmbeddingJobsPerUser },
+    processId: reaper.id,
+  });
+  const embeddingFileJob = createEmbeddingFileJob({
+    store: embeddingJobs.store,
+    uploads,
+    events,
+    gateway,
+    logger: logger.child({ component: "embedding-jobs" }),
+    processId: reaper.id,
+    reschedule: (jobId) => queue.enqueue(embeddingFileJob, { jobId }, { jobKey: embeddingFileJobKey(jobId) }),
+  });
+  if (runsJobs) queue.register(embeddingFileJob);
+  await queue.start();
   await reaper.start();
   // Uploads a crash cut off mid-request are never adopted: unlink those a day old (an upload
   // still arriving on another process is younger than that).
@@ -161,18 +182,8 @@ export async function startDomainServices(
       maxConcurrentBatchesPerUser: config.maxConcurrentBatchesPerUser,
     },
   });
-  const backgroundJobs = new BackgroundJobRegistry(logger.child({ component: "background-jobs" }));
-  const embeddingJobs = new EmbeddingJobService({
-    prisma,
-    gateway,
-    events,
-    logger: logger.child({ component: "embedding-jobs" }),
-    registry: backgroundJobs,
-    limits: { maxConcurrentJobsPerUser: config.maxConcurrentEmbeddingJobsPerUser },
-    processId: reaper.id,
-  });
   const stopOrphanSweep = embeddingJobs.startOrphanSweep(limits.workerDeadAfterMs, Math.max(250, Math.floor(limits.workerDeadAfterMs / 4)));
-  const research = new ResearchService({ store: new ResearchReadStore(prisma), batches, gateway });
+  const research = new ResearchService({ store: new ResearchReadStore(prisma), results: new ResearchResultStore(prisma), batches, gateway });
 
   return {
     services: {
@@ -183,16 +194,18 @@ export async function startDomainServices(
       pipeline,
       batches,
       uploads,
-      backgroundJobs,
       embeddingJobs,
       research,
       usage: new UsageService(new UsageStore(prisma)),
       promptBatches: promptBatches.service,
+      costEstimates: new CostEstimateService({
+        prisma,
+        gateway,
+        pageMaxOutputTokens: resolveProviderOptions(providerOptions).defaultMaxOutputTokens,
+      }),
     },
     stop: async () => {
       const steps = shutdownSteps();
-      // Aborts running embedding jobs and waits until each has recorded how it ended.
-      await steps.run("embedding jobs", () => backgroundJobs.stop());
       await steps.run("embedding orphan sweep", () => stopOrphanSweep());
       await steps.run("job queue", () => queue.stop());
       await steps.run("worker reaper", () => reaper.stop());

@@ -76,7 +76,10 @@ export function entityScores(truth: ResearchTruth, clusters: readonly ScoredClus
   const expected = Object.entries(truth.entities).flatMap(([paper, entities]) => entities.map((names) => ({ paper, names })));
   const missing = expected.filter(({ paper, names }) => !names.some((name) => clusterOf(clusters, name)?.papers.includes(paper)));
   const sameWrong = truth.sameEntity.filter(([a, b]) => !clusterOf(clusters, a) || clusterOf(clusters, a) !== clusterOf(clusters, b));
+  // A pair counts as apart only when both names are found, in different clusters; the lists
+  // below tell a name never found (a recall problem) from two names joined (a clustering one).
   const differentWrong = truth.differentEntities.filter(([a, b]) => !clusterOf(clusters, a) || !clusterOf(clusters, b) || clusterOf(clusters, a) === clusterOf(clusters, b));
+  const differentJoined = differentWrong.filter(([a, b]) => clusterOf(clusters, a) && clusterOf(clusters, a) === clusterOf(clusters, b));
   return {
     recall: (expected.length - missing.length) / expected.length,
     missing: missing.map(({ paper, names }) => `${paper}: ${names[0]}`),
@@ -84,6 +87,8 @@ export function entityScores(truth: ResearchTruth, clusters: readonly ScoredClus
     differentAccuracy: (truth.differentEntities.length - differentWrong.length) / truth.differentEntities.length,
     sameWrong,
     differentWrong,
+    differentJoined,
+    namesNotFound: [...new Set([...truth.sameEntity, ...truth.differentEntities].flat())].filter((name) => !clusterOf(clusters, name)),
   };
 }
 

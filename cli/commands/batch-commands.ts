@@ -1,18 +1,11 @@
 /** `quire status|cancel|retry <batchId>` and `quire batches`. */
 import type { Command } from "commander";
-import { BATCH_FIELDS, BATCH_QUERY, DOCUMENT_ROW, type BatchRow, type DocumentRow } from "../batch-operations.ts";
+import { BATCH_QUERY, BATCHES_QUERY, CANCEL_BATCH, RETRY_BATCH, type Batch, type BatchesPage } from "../../client/batch-operations.ts";
 import { CliError, ExitCode } from "../cli-error.ts";
 import { formatTable, printJson, statusText } from "../terminal-output.ts";
 import { withClient } from "../with-client.ts";
 import { printBatchTable } from "./batch-table.ts";
 
-type BatchWithDocuments = BatchRow & { documents: DocumentRow[] };
-
-const CANCEL = `mutation Cancel($id: ID!) { cancelBatch(id: $id) { ${BATCH_FIELDS} documents { ${DOCUMENT_ROW} } } }`;
-const RETRY = `mutation Retry($id: ID!) { retryBatch(id: $id) { ${BATCH_FIELDS} documents { ${DOCUMENT_ROW} } } }`;
-const BATCHES = `query Batches($first: Int!, $after: String) {
-  batches(first: $first, after: $after) { edges { cursor node { ${BATCH_FIELDS} } } pageInfo { hasNextPage endCursor } }
-}`;
 
 export function registerBatchCommands(program: Command): void {
   program
@@ -21,7 +14,7 @@ export function registerBatchCommands(program: Command): void {
     .argument("<batchId>")
     .action(async (id: string, _options: unknown, command: Command) => {
       process.exitCode = await withClient(command, async (client, json) => {
-        const { batch } = await client.request<{ batch: BatchWithDocuments | null }>(BATCH_QUERY, { id });
+        const { batch } = await client.request<{ batch: Batch | null }>(BATCH_QUERY, { id });
         if (!batch) throw new CliError(`No batch ${id} is visible with this key.`, ExitCode.usage);
         show(batch, json);
         return ExitCode.ok;
@@ -29,8 +22,8 @@ export function registerBatchCommands(program: Command): void {
     });
 
   for (const [name, mutation, field, description] of [
-    ["cancel", CANCEL, "cancelBatch", "cancel a batch (running work stops within about a second)"],
-    ["retry", RETRY, "retryBatch", "re-run a batch's failed and cancelled documents from their last completed stage"],
+    ["cancel", CANCEL_BATCH, "cancelBatch", "cancel a batch (running work stops within about a second)"],
+    ["retry", RETRY_BATCH, "retryBatch", "re-run a batch's failed and cancelled documents from their last completed stage"],
   ] as const) {
     program
       .command(name)
@@ -38,7 +31,7 @@ export function registerBatchCommands(program: Command): void {
       .argument("<batchId>")
       .action(async (id: string, _options: unknown, command: Command) => {
         process.exitCode = await withClient(command, async (client, json) => {
-          const result = await client.request<Record<string, BatchWithDocuments>>(mutation, { id });
+          const result = await client.request<Record<string, Batch>>(mutation, { id });
           show(result[field]!, json);
           return ExitCode.ok;
         });
@@ -54,8 +47,7 @@ export function registerBatchCommands(program: Command): void {
       const first = Number(options.first);
       if (!Number.isInteger(first) || first < 1 || first > 100) throw new CliError(`--first must be a whole number from 1 to 100, not "${options.first}".`, ExitCode.usage);
       process.exitCode = await withClient(command, async (client, json) => {
-        type Page = { edges: { cursor: string; node: BatchRow }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-        const { batches } = await client.request<{ batches: Page }>(BATCHES, { first, after: options.after ?? null });
+        const { batches } = await client.request<BatchesPage>(BATCHES_QUERY, { first, after: options.after ?? null });
         if (json) {
           printJson(batches);
           return ExitCode.ok;
@@ -76,7 +68,7 @@ export function registerBatchCommands(program: Command): void {
     });
 }
 
-function show(batch: BatchWithDocuments, json: boolean): void {
+function show(batch: Batch, json: boolean): void {
   if (json) printJson(batch);
   else printBatchTable(batch, batch.documents);
 }

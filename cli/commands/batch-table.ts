@@ -1,8 +1,8 @@
 /** The summary table printed after a batch and by `quire status`. */
-import type { BatchRow, DocumentRow } from "../batch-operations.ts";
+import type { BatchHead, DocumentRow } from "../../client/batch-operations.ts";
 import { formatTable, statusText } from "../terminal-output.ts";
 
-export function printBatchTable(batch: BatchRow, documents: DocumentRow[]): void {
+export function printBatchTable(batch: BatchHead, documents: DocumentRow[]): void {
   const rows = documents.map((d) => [
     d.filename,
     statusText(d.status),

@@ -10,22 +10,7 @@ import type { Command } from "commander";
 import { CliError, ExitCode } from "../cli-error.ts";
 import { note, outputMode, printJson } from "../terminal-output.ts";
 import { withClient } from "../with-client.ts";
-
-const JOB_FIELDS = "id filename status processed failed total batchSize downloadUrl error { code message }";
-const EMBED_FILE = `mutation Embed($file: File!, $batchSize: Int) { embedFile(file: $file, batchSize: $batchSize) { ${JOB_FIELDS} } }`;
-const PROGRESS = `subscription EmbedProgress($jobId: ID!) { embeddingProgress(jobId: $jobId) { kind processed failed total job { ${JOB_FIELDS} } } }`;
-
-interface EmbeddingJob {
-  id: string;
-  filename: string;
-  status: string;
-  processed: number;
-  failed: number;
-  total: number | null;
-  batchSize: number;
-  downloadUrl: string;
-  error: { code: string; message: string } | null;
-}
+import { EMBED_FILE, EMBEDDING_PROGRESS, type EmbeddingEvent, type EmbeddingJob } from "../../client/embedding-operations.ts";
 
 export function registerEmbed(program: Command): void {
   program
@@ -49,14 +34,14 @@ export function registerEmbed(program: Command): void {
         let last = job;
         let lastPrinted = -1;
         try {
-          for await (const { embeddingProgress: event } of client.subscribe<{ embeddingProgress: { kind: string; processed: number; failed: number; total: number | null; job: EmbeddingJob } }>(PROGRESS, { jobId: job.id })) {
+          for await (const { embeddingProgress: event } of client.subscribe<{ embeddingProgress: EmbeddingEvent }>(EMBEDDING_PROGRESS, { id: job.id })) {
             last = event.job;
             if (bar) {
-              if (event.total !== null) bar.setTotal(event.total);
-              bar.update(event.processed, { failedText: event.failed ? `${event.failed} failed` : "" });
-            } else if (!mode.json && (event.kind === "FINISHED" || event.processed !== lastPrinted)) {
-              note(`${event.processed}/${event.total ?? "?"} lines${event.failed ? `, ${event.failed} failed` : ""}`);
-              lastPrinted = event.processed;
+              if (event.job.total !== null) bar.setTotal(event.job.total);
+              bar.update(event.job.processed, { failedText: event.job.failed ? `${event.job.failed} failed` : "" });
+            } else if (!mode.json && (event.kind === "FINISHED" || event.job.processed !== lastPrinted)) {
+              note(`${event.job.processed}/${event.job.total ?? "?"} lines${event.job.failed ? `, ${event.job.failed} failed` : ""}`);
+              lastPrinted = event.job.processed;
             }
           }
         } finally {

@@ -5,43 +5,7 @@ import { CliError, ExitCode } from "../cli-error.ts";
 import { readJsonFile } from "../json-file.ts";
 import { formatTable, note, outputMode, printJson } from "../terminal-output.ts";
 import { withClient } from "../with-client.ts";
-
-const FILL = `subscription Fill($fields: [FormFieldInput!]!, $profile: JSON, $context: JSON, $maxParallel: Int) {
-  generateBatchLive(fields: $fields, profile: $profile, context: $context, maxParallel: $maxParallel) {
-    kind index
-    response { fieldId source value cached tokens costUsd latencyMs notes error { code message } }
-    summary { totalFields extractedCount cachedCount generatedCount failedCount totalTokens totalCostUsd totalTimeMs parallelEfficiency }
-  }
-}`;
-
-interface FieldResponse {
-  fieldId: string;
-  source: string;
-  value: string;
-  cached: boolean;
-  tokens: number;
-  costUsd: number;
-  latencyMs: number;
-  notes: string[];
-  error: { code: string; message: string } | null;
-}
-interface Summary {
-  totalFields: number;
-  extractedCount: number;
-  cachedCount: number;
-  generatedCount: number;
-  failedCount: number;
-  totalTokens: number;
-  totalCostUsd: number;
-  totalTimeMs: number;
-  parallelEfficiency: number;
-}
-interface FillEvent {
-  kind: "FIELD" | "SUMMARY";
-  index: number | null;
-  response: FieldResponse | null;
-  summary: Summary | null;
-}
+import { GENERATE_LIVE, type FieldResponse, type GenerateEvent, type GenerateSummary } from "../../client/generation-operations.ts";
 
 export function registerFill(program: Command): void {
   program
@@ -61,12 +25,12 @@ export function registerFill(program: Command): void {
         const mode = outputMode(json);
         const labels = fields.map((f) => (typeof f.label === "string" ? f.label : typeof f.id === "string" ? f.id : ""));
         const responses: (FieldResponse | undefined)[] = new Array<FieldResponse | undefined>(fields.length);
-        let summary: Summary | undefined;
+        let summary: GenerateSummary | undefined;
         // A MultiBar so finished fields can be logged above the bar as they arrive.
         const bars = mode.interactive ? new cliProgress.MultiBar({ format: "fields {bar} {value}/{total}", stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
         const bar = bars?.create(fields.length, 0);
         try {
-          for await (const { generateBatchLive: event } of client.subscribe<{ generateBatchLive: FillEvent }>(FILL, { fields, profile, context: context ?? null, maxParallel })) {
+          for await (const { generateBatchLive: event } of client.subscribe<{ generateBatchLive: GenerateEvent }>(GENERATE_LIVE, { fields, profile, context: context ?? null, maxParallel })) {
             if (event.kind === "SUMMARY") summary = event.summary ?? undefined;
             else if (event.response && event.index !== null) {
               responses[event.index] = event.response;

@@ -3,34 +3,7 @@ import type { Command } from "commander";
 import { CliError, ExitCode } from "../cli-error.ts";
 import { formatTable, printJson } from "../terminal-output.ts";
 import { withClient } from "../with-client.ts";
-
-const REPORT = `query Report($batchId: ID!) {
-  batchReport(batchId: $batchId) {
-    documentCount completedCount failedCount pageCount referenceCount citationLinkCount
-    modelCalls inputTokens outputTokens costUsd
-    failures { code count }
-    mostCited { inDegree pageRank document { filename metadata { title } } }
-    topEntities { name kind aliases mentionCount documents { id } }
-    topics { label keywords documents { filename } }
-  }
-}`;
-
-interface Report {
-  documentCount: number;
-  completedCount: number;
-  failedCount: number;
-  pageCount: number;
-  referenceCount: number;
-  citationLinkCount: number;
-  modelCalls: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  failures: { code: string; count: number }[];
-  mostCited: { inDegree: number; pageRank: number; document: { filename: string; metadata: { title: string | null } | null } }[];
-  topEntities: { name: string; kind: string; aliases: string[]; mentionCount: number; documents: { id: string }[] }[];
-  topics: { label: string; keywords: string[]; documents: { filename: string }[] }[];
-}
+import { BATCH_REPORT, type BatchReport } from "../../client/research-operations.ts";
 
 export function registerReport(program: Command): void {
   program
@@ -39,7 +12,7 @@ export function registerReport(program: Command): void {
     .argument("<batchId>")
     .action(async (batchId: string, _options: unknown, command: Command) => {
       process.exitCode = await withClient(command, async (client, json) => {
-        const { batchReport: report } = await client.request<{ batchReport: Report }>(REPORT, { batchId }).catch((error: unknown) => {
+        const { batchReport: report } = await client.request<{ batchReport: BatchReport }>(BATCH_REPORT, { id: batchId }).catch((error: unknown) => {
           if (error instanceof CliError && error.message.startsWith("NOT_FOUND")) throw new CliError(`No batch ${batchId} is visible with this key.`, ExitCode.usage);
           throw error;
         });
@@ -50,7 +23,7 @@ export function registerReport(program: Command): void {
     });
 }
 
-function renderReport(report: Report): string {
+function renderReport(report: BatchReport): string {
   const sections = [
     `Documents: ${report.documentCount} (${report.completedCount} completed, ${report.failedCount} failed), ${report.pageCount} pages\n` +
       `References: ${report.referenceCount}, citation links within the batch: ${report.citationLinkCount}\n` +

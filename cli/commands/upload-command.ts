@@ -2,14 +2,15 @@
 import type { Command } from "commander";
 import { Option } from "commander";
 import {
-  BATCH_PROGRESS_SUBSCRIPTION,
+  BATCH_PROGRESS,
   BATCH_QUERY,
-  TERMINAL_BATCH_STATUSES,
-  UPLOAD_MUTATION,
+  STAGES,
+  TERMINAL_BATCH,
+  UPLOAD_BATCH,
+  type Batch,
+  type BatchHead,
   type BatchProgressEvent,
-  type BatchRow,
-  type DocumentRow,
-} from "../batch-operations.ts";
+} from "../../client/batch-operations.ts";
 import { BatchProgressView } from "../batch-progress-view.ts";
 import { CliError, ExitCode } from "../cli-error.ts";
 import { serverTarget, type GlobalOptions } from "../cli-settings.ts";
@@ -18,8 +19,6 @@ import { collectPdfs, toUploadFiles } from "../pdf-files.ts";
 import { QuireClient } from "../quire-client.ts";
 import { note, outputMode, printJson } from "../terminal-output.ts";
 import { printBatchTable } from "./batch-table.ts";
-
-const STAGES = ["VALIDATE", "RENDER", "EXTRACT", "PARSE", "CLEAN", "SUMMARIZE", "CHUNK", "EMBED", "CITATIONS"];
 
 interface UploadOptions {
   strategy: string;
@@ -30,8 +29,6 @@ interface UploadOptions {
   out?: string;
   wait: boolean;
 }
-
-type BatchWithDocuments = BatchRow & { documents: DocumentRow[] };
 
 export function registerUpload(program: Command): void {
   program
@@ -58,8 +55,8 @@ async function upload(paths: string[], options: UploadOptions, globals: GlobalOp
   const client = new QuireClient(target);
   try {
     if (!mode.json) note(`Uploading ${pdfs.length} PDF${pdfs.length === 1 ? "" : "s"} (${megabytes(pdfs.reduce((sum, f) => sum + f.size, 0))} MB) to ${target.url}…`);
-    const { uploadBatch } = await client.upload<{ uploadBatch: BatchWithDocuments }>(
-      UPLOAD_MUTATION,
+    const { uploadBatch } = await client.upload<{ uploadBatch: Batch }>(
+      UPLOAD_BATCH,
       { files: pdfs.map(() => null), options: batchOptions },
       await toUploadFiles(pdfs),
     );
@@ -83,11 +80,11 @@ async function upload(paths: string[], options: UploadOptions, globals: GlobalOp
 }
 
 /** Follows batchProgress until the batch ends; re-reads every row after each (re)connection. */
-async function follow(client: QuireClient, initial: BatchWithDocuments, mode: ReturnType<typeof outputMode>): Promise<BatchWithDocuments> {
+async function follow(client: QuireClient, initial: Batch, mode: ReturnType<typeof outputMode>): Promise<Batch> {
   const view = new BatchProgressView(mode, { batch: initial, documents: initial.documents });
-  let last: BatchRow = initial;
+  let last: BatchHead = initial;
   try {
-    for await (const { batchProgress: event } of client.subscribe<{ batchProgress: BatchProgressEvent }>(BATCH_PROGRESS_SUBSCRIPTION, { batchId: initial.id })) {
+    for await (const { batchProgress: event } of client.subscribe<{ batchProgress: BatchProgressEvent }>(BATCH_PROGRESS, { id: initial.id })) {
       if (event.kind === "SNAPSHOT") {
         const fresh = await readBatch(client, initial.id);
         view.refresh(fresh, fresh.documents);
@@ -99,17 +96,17 @@ async function follow(client: QuireClient, initial: BatchWithDocuments, mode: Re
   } finally {
     view.stop();
   }
-  if (!TERMINAL_BATCH_STATUSES.has(last.status)) throw new CliError(`The progress stream ended while batch ${initial.id} was ${last.status}; see \`quire status ${initial.id}\`.`, ExitCode.server);
+  if (!TERMINAL_BATCH.includes(last.status)) throw new CliError(`The progress stream ended while batch ${initial.id} was ${last.status}; see \`quire status ${initial.id}\`.`, ExitCode.server);
   return readBatch(client, initial.id);
 }
 
-async function readBatch(client: QuireClient, id: string): Promise<BatchWithDocuments> {
-  const { batch } = await client.request<{ batch: BatchWithDocuments | null }>(BATCH_QUERY, { id });
+async function readBatch(client: QuireClient, id: string): Promise<Batch> {
+  const { batch } = await client.request<{ batch: Batch | null }>(BATCH_QUERY, { id });
   if (!batch) throw new CliError(`Batch ${id} is not visible with this key.`, ExitCode.server);
   return batch;
 }
 
-function outcome(batch: BatchWithDocuments, json: boolean): number {
+function outcome(batch: Batch, json: boolean): number {
   const failed = batch.documents.filter((d) => d.status !== "COMPLETED");
   if (failed.length === 0) return ExitCode.ok;
   if (!json) {
@@ -129,7 +126,7 @@ function parseBatchOptions(options: UploadOptions): Record<string, unknown> {
   }
   if (options.stages) {
     const stages = options.stages.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean);
-    const unknown = stages.filter((s) => !STAGES.includes(s));
+    const unknown = stages.filter((s) => !(STAGES as string[]).includes(s));
     if (unknown.length) throw new CliError(`Unknown stage${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; choose from ${STAGES.join(", ")}.`, ExitCode.usage);
     result.stages = stages;
   }

@@ -29,8 +29,8 @@ export function firstStartBanner(key: string, graphqlUrl: string | undefined): s
     "",
     `    ${key}`,
     "",
-    'Send it as the header "Authorization: Bearer <key>" (in GraphiQL: the Headers tab).',
-    ...(graphqlUrl ? [`GraphQL and GraphiQL: ${graphqlUrl}`] : []),
+    "The dashboard and GraphiQL ask for it once; scripts send the header \"Authorization: Bearer <key>\".",
+    ...(graphqlUrl ? [`Dashboard: ${new URL("/", graphqlUrl).href}   GraphQL and GraphiQL: ${graphqlUrl}`] : []),
     "More keys: npm run keys -- create <name>",
   ];
   const width = Math.max(...lines.map((line) => line.length));

@@ -1,29 +1,27 @@
-import { QuotaExceededError, ServiceUnavailableError } from "../errors/domain-errors.ts";
 import { z } from "zod";
 import { notFound } from "../batches/batch-service.ts";
 import type { PrismaClient } from "../db/prisma-client.ts";
+import { QuotaExceededError } from "../errors/domain-errors.ts";
 import type { EventBus } from "../events/pubsub.ts";
 import { embedOptionsShape } from "../generation/embed-batch-runner.ts";
 import { GenerationInputError, parseOrThrow } from "../generation/generation-input-error.ts";
 import type { Logger } from "../logging/logger.ts";
-import type { ModelGateway } from "../providers/provider-types.ts";
-import type { BackgroundJobRegistry } from "./background-job-registry.ts";
-import { countEmbeddableLines, runEmbeddingJob, type EmbeddingJobRunDeps } from "./embedding-job-runner.ts";
-import { EmbeddingJobStore, type EmbeddingJob } from "./embedding-job-store.ts";
+import type { StagedUpload } from "../uploads/staged-upload.ts";
+import { embeddingFileJobKey, embeddingFilePayload } from "./embedding-file-job.ts";
+import { countEmbeddableLines } from "./embedding-job-runner.ts";
+import { EMBEDDING_FILE_TASK, EmbeddingJobStore, type EmbeddingJob } from "./embedding-job-store.ts";
 
 export interface EmbeddingJobServiceDeps {
   prisma: PrismaClient;
-  gateway: ModelGateway;
   events: EventBus;
   logger: Logger;
-  /** Where running jobs are registered; the app stops it (aborting them) before the database. */
-  registry: BackgroundJobRegistry;
   limits: { maxConcurrentJobsPerUser: number };
   /** This process's id among the heartbeating worker processes (WorkerReaper.id). */
   processId: string;
-  /** Write thresholds of a run (see EmbeddingJobRunDeps). */
-  run?: Pick<EmbeddingJobRunDeps, "flushRows" | "flushIntervalMs">;
 }
+
+/** What embedFile needs of an upload: it is already stored, as a staged large object. */
+export type StoredUpload = Pick<StagedUpload, "name" | "size" | "oid" | "embeddableLines" | "stream" | "markAdopted">;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const jobOptionsSchema = z.object({ batchSize: embedOptionsShape.batchSize });
@@ -31,9 +29,10 @@ const jobOptionsSchema = z.object({ batchSize: embedOptionsShape.batchSize });
 const DOWNLOAD_PAGE_ROWS = 1000;
 
 /**
- * Embedding jobs over uploaded files: one per embedFile, run in this process in the background
- * (the upload is request data, not a durable job), owned by the uploader. Another user's job
- * ids behave exactly like unknown ids.
+ * Embedding jobs over uploaded files, owned by the uploader: another user's job ids behave
+ * exactly like unknown ids. A job is durable: it owns its stored upload, runs as a
+ * graphile-worker job on any worker process (embedding-file-job.ts) and resumes from its
+ * checkpoint after a restart or a crash.
  */
 export class EmbeddingJobService {
   readonly #deps: EmbeddingJobServiceDeps;
@@ -44,38 +43,33 @@ export class EmbeddingJobService {
     this.#store = new EmbeddingJobStore(deps.prisma);
   }
 
+  /** The store the embedding job runs against (the job is built beside the service). */
+  get store(): EmbeddingJobStore {
+    return this.#store;
+  }
+
   /**
-   * Creates a job for `file` and starts embedding it line by line; returns the job at once.
-   * Throws GenerationInputError (bad batchSize, empty file), QUOTA_EXCEEDED (too many jobs
-   * of this user still running) or SERVICE_UNAVAILABLE (the server is stopping).
+   * Creates a job for the stored `upload`, which it adopts, and enqueues its run in the same
+   * transaction; returns the job at once. Throws GenerationInputError (bad batchSize, empty
+   * file) or QuotaExceededError (too many jobs of this user queued or running).
    */
-  async startFileJob(userId: string, file: File, options: { batchSize?: number | null; keepUpload?: () => void } = {}): Promise<EmbeddingJob> {
+  async startFileJob(userId: string, upload: StoredUpload, options: { batchSize?: number | null } = {}): Promise<EmbeddingJob> {
     const { batchSize } = parseOrThrow(jobOptionsSchema, { batchSize: options.batchSize ?? undefined });
-    if (file.size === 0) throw new GenerationInputError([{ path: ["file"], message: "The file is empty." }]);
-    const { registry, limits } = this.#deps;
-    if (!registry.accepting) throw unavailable();
-    const filename = (file.name || "upload.txt").slice(0, 255);
-    // One pass over the upload (already in memory) so progress has a denominator from the start.
-    const total = await countEmbeddableLines(file);
-    // Only now: a kept upload is discarded once read to the end, and counting reads it.
-    options.keepUpload?.();
+    if (upload.size === 0) throw new GenerationInputError([{ path: ["file"], message: "The file is empty." }]);
+    const { limits } = this.#deps;
+    const filename = (upload.name || "upload.txt").slice(0, 255);
+    // Counted as the upload was stored; an upload stored without counting (declared a PDF) is read back once.
+    const total = upload.embeddableLines !== undefined ? upload.embeddableLines : await countEmbeddableLines(upload);
     const created = await this.#store.createWithinLimit(
-      { userId, filename, batchSize, total, ownerProcessId: this.#deps.processId },
+      { userId, filename, batchSize, total, ownerProcessId: this.#deps.processId, uploadOid: upload.oid },
       limits.maxConcurrentJobsPerUser,
+      (jobId) => ({ task: EMBEDDING_FILE_TASK, payload: embeddingFilePayload.parse({ jobId }), jobKey: embeddingFileJobKey(jobId) }),
     );
     if (!created.job) {
       throw new QuotaExceededError(`You already have ${created.active} embedding jobs running; the limit is ${limits.maxConcurrentJobsPerUser}.`);
     }
-    const job = created.job;
-    const runDeps = { store: this.#store, ...this.#deps, ...this.#deps.run };
-    try {
-      registry.start(job.id, (signal) => runEmbeddingJob(runDeps, { id: job.id, userId, batchSize, total }, file, signal));
-    } catch {
-      // stop() began between the check above and now: the job never ran.
-      await this.#store.finish(job.id, { status: "FAILED", total: null, errorCode: "ABORTED", error: "The server is stopping" });
-      throw unavailable();
-    }
-    return job;
+    upload.markAdopted();
+    return created.job;
   }
 
   /** The user's jobs, newest first (first 1..100), optionally of one status. */
@@ -85,28 +79,35 @@ export class EmbeddingJobService {
   }
 
   /**
-   * Cancels the user's job if it has not ended: it reads CANCELLED at once, the run stops at
-   * its next write (here or in another process) and results stored so far stay downloadable.
-   * NOT_FOUND for unknown ids and other users' jobs alike.
+   * Cancels the user's job if it has not ended: it reads CANCELLED at once, its run stops at
+   * its next write (in whichever process runs it), results stored so far stay downloadable and
+   * the stored upload is unlinked. NOT_FOUND for unknown ids and other users' jobs alike.
    */
   async cancelJob(userId: string, id: string): Promise<EmbeddingJob> {
     const job = await this.getJob(userId, id);
-    if (await this.#store.cancel(job.id)) this.#deps.registry.abort(job.id, new Error("The job was cancelled"));
-    return this.getJob(userId, id);
+    if (!(await this.#store.cancel(job.id))) return job;
+    const cancelled = await this.getJob(userId, id);
+    const { processed, failed, total } = cancelled;
+    this.#deps.events.publish("embedding", id, { jobId: id, processed, failed, done: true, at: new Date().toISOString(), ...(total === null ? {} : { total }) });
+    return cancelled;
   }
 
   /**
-   * Every `intervalMs`, fails the jobs whose process stopped heartbeating for `deadAfterMs`
-   * (WORKER_LOST), so a kill -9 never leaves a job RUNNING. Returns the function that stops it.
+   * Every `intervalMs`, fails the jobs that nothing can resume any more (WORKER_LOST: their
+   * process died and no queued work is left for them), so none stays RUNNING forever. Returns
+   * the function that stops it.
    */
   startOrphanSweep(deadAfterMs: number, intervalMs: number): () => Promise<void> {
     let sweeping: Promise<void> | undefined;
     const timer = setInterval(() => {
       sweeping ??= this.#store
         .failOrphans(deadAfterMs)
-        .then((ids) => {
-          if (ids.length > 0) this.#deps.logger.warn({ jobIds: ids }, "failed embedding jobs of a stopped process (WORKER_LOST)");
-          for (const id of ids) this.#deps.events.publish("embedding", id, { jobId: id, processed: 0, failed: 0, done: true, at: new Date().toISOString() });
+        .then(async (ids) => {
+          if (ids.length > 0) this.#deps.logger.warn({ jobIds: ids }, "failed embedding jobs that cannot be resumed (WORKER_LOST)");
+          for (const id of ids) {
+            await this.#store.releaseUpload(id);
+            this.#deps.events.publish("embedding", id, { jobId: id, processed: 0, failed: 0, done: true, at: new Date().toISOString() });
+          }
         })
         .catch((error: unknown) => this.#deps.logger.warn({ err: error }, "embedding orphan sweep failed"))
         .finally(() => (sweeping = undefined));
@@ -151,8 +152,4 @@ export class EmbeddingJobService {
     }
     return { job, chunks: chunks() };
   }
-}
-
-function unavailable(): ServiceUnavailableError {
-  return new ServiceUnavailableError();
 }

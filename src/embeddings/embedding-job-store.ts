@@ -4,12 +4,41 @@ import type { EmbeddedLine } from "../generation/index.ts";
 
 export type { EmbeddingJob } from "../generated/prisma/client.ts";
 
-/** The job was ended elsewhere (cancelled, or failed by the orphan sweep) while this run wrote. */
-export class EmbeddingJobEndedError extends Error {
-  constructor(id: string) {
-    super(`embedding job ${id} has already ended`);
-    this.name = "EmbeddingJobEndedError";
+/**
+ * This run no longer holds the job: it was ended elsewhere (cancelled, failed by the orphan
+ * sweep) or another run took it over (this worker was taken for dead). Nothing was written.
+ */
+export class EmbeddingJobLostError extends Error {
+  readonly reason: "ended" | "taken";
+
+  constructor(id: string, reason: "ended" | "taken") {
+    super(reason === "ended" ? `embedding job ${id} has already ended` : `embedding job ${id} was taken over by another run`);
+    this.name = "EmbeddingJobLostError";
+    this.reason = reason;
   }
+}
+
+/** What a run gets when it takes a job: its settings and where to resume. */
+export interface EmbeddingJobClaim {
+  id: string;
+  userId: string;
+  batchSize: number;
+  total: number | null;
+  /** The fencing token every write of this run must present. */
+  claim: number;
+  /** The checkpoint: lines up to this one are stored. */
+  linesDone: number;
+  processed: number;
+  failed: number;
+  uploadOid: number | null;
+}
+
+/** The graphile-worker task that runs embedding jobs (the orphan sweep looks for its rows). */
+export const EMBEDDING_FILE_TASK = "embedding.file";
+
+/** One pending run per embedding job (the orphan sweep finds a job's work by this key). */
+export function embeddingFileJobKey(jobId: string): string {
+  return `embedding-job:${jobId}`;
 }
 
 /** How a job ended, as stored on its row. */
@@ -28,8 +57,12 @@ export interface EmbeddingResultJson {
 
 /**
  * Rows of embedding_jobs and embedding_results. Results are written in bulk (one unnest
- * INSERT per flush) together with the job's counters, so `processed` always equals the rows
- * stored; they are read back in line order one page at a time.
+ * INSERT per flush) together with the job's counters and checkpoint, so `processed` always
+ * equals the rows stored; they are read back in line order one page at a time.
+ *
+ * Every write of a run is fenced by its claim: a run takes the job by incrementing `claim`
+ * and writes only while the row still has its value and is RUNNING, so a worker taken for
+ * dead (and replaced) can never overwrite what its successor wrote.
  */
 export class EmbeddingJobStore {
   readonly #prisma: PrismaClient;
@@ -43,14 +76,22 @@ export class EmbeddingJobStore {
    * A per-user advisory lock makes the count and the insert one decision.
    */
   async createWithinLimit(
-    data: { userId: string; filename: string; batchSize: number; total: number | null; ownerProcessId: string },
+    data: { userId: string; filename: string; batchSize: number; total: number | null; ownerProcessId: string; uploadOid: number },
     maxActive: number,
+    enqueue: (jobId: string) => { task: string; payload: unknown; jobKey: string },
   ): Promise<{ job: EmbeddingJob; active: number } | { job: null; active: number }> {
     return this.#prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('embedding_jobs:' || ${data.userId}))`;
       const active = await tx.embeddingJob.count({ where: { userId: data.userId, status: { in: ["QUEUED", "RUNNING"] } } });
       if (active >= maxActive) return { job: null, active };
-      return { job: await tx.embeddingJob.create({ data }), active };
+      const job = await tx.embeddingJob.create({ data });
+      // The job adopts the staged upload and gets the work that runs it in the same transaction:
+      // a crash leaves either nothing (the staging sweep unlinks the bytes) or a job that will run.
+      const adopted = await tx.$executeRaw`DELETE FROM upload_staging WHERE large_object = ${data.uploadOid}::bigint::oid`;
+      if (adopted !== 1) throw new Error("The upload was discarded before its job was stored.");
+      const work = enqueue(job.id);
+      await tx.$executeRaw`SELECT graphile_worker.add_job(${work.task}, ${JSON.stringify(work.payload)}::json, job_key := ${work.jobKey}, max_attempts := 25)`;
+      return { job, active };
     });
   }
 
@@ -69,42 +110,76 @@ export class EmbeddingJobStore {
     });
   }
 
-  /** QUEUED or RUNNING → CANCELLED; false when the job had already ended. */
+  /** QUEUED or RUNNING → CANCELLED, its upload unlinked; false when the job had already ended. */
   async cancel(id: string): Promise<boolean> {
-    const { count } = await this.#prisma.embeddingJob.updateMany({
-      where: { id, status: { in: ["QUEUED", "RUNNING"] } },
-      data: { status: "CANCELLED", errorCode: "CANCELLED", error: "The job was cancelled", finishedAt: new Date() },
+    return this.#prisma.$transaction(async (tx) => {
+      const { count } = await tx.embeddingJob.updateMany({
+        where: { id, status: { in: ["QUEUED", "RUNNING"] } },
+        data: { status: "CANCELLED", errorCode: "CANCELLED", error: "The job was cancelled", finishedAt: new Date() },
+      });
+      if (count > 0) await unlinkUploadOfEnded(tx, id);
+      return count > 0;
     });
-    return count > 0;
   }
 
   /**
-   * Fails the jobs left QUEUED or RUNNING by a process that stopped heartbeating (kill -9, a
-   * lost machine): nothing else would ever finish them, and they would hold the user's quota.
-   * Returns the ids failed.
+   * Fails the jobs left QUEUED or RUNNING that nothing will ever run again: their process
+   * stopped heartbeating (kill -9, a lost machine) and no graphile-worker job is left that
+   * could resume them (a job without its stored upload, or whose attempts are used up). A job
+   * whose work is still queued or locked is left alone: the reaper unlocks it and another
+   * worker resumes it from its checkpoint. Returns the ids failed.
    */
   async failOrphans(deadAfterMs: number): Promise<string[]> {
     const rows = await this.#prisma.$queryRaw<{ id: string }[]>`
       UPDATE embedding_jobs j
          SET status = 'FAILED', error_code = 'WORKER_LOST', finished_at = now(),
-             error = 'The process running this job stopped before it finished; upload the file again'
+             error = 'The process running this job stopped before it finished and it cannot be resumed; upload the file again'
        WHERE j.status IN ('QUEUED', 'RUNNING')
          AND j.created_at < now() - make_interval(secs => ${deadAfterMs / 1000})
          AND NOT EXISTS (
            SELECT 1 FROM worker_processes w
             WHERE w.id = j.owner_process_id
               AND w.heartbeat_at > now() - make_interval(secs => ${deadAfterMs / 1000}))
+         AND (j.upload_oid IS NULL OR NOT EXISTS (
+           SELECT 1 FROM graphile_worker.jobs g
+            WHERE g.task_identifier = ${EMBEDDING_FILE_TASK}
+              AND g.key = ${embeddingFileJobKey("")} || j.id::text
+              AND g.attempts < g.max_attempts))
       RETURNING j.id::text AS id`;
     return rows.map((row) => row.id);
   }
 
-  async markRunning(id: string): Promise<void> {
-    await this.#prisma.embeddingJob.updateMany({ where: { id, status: "QUEUED" }, data: { status: "RUNNING", startedAt: new Date() } });
+  /**
+   * Takes the job for a run of `processId`: QUEUED or RUNNING (a run that died or stopped)
+   * becomes RUNNING under a new claim. Null when the job has ended or does not exist.
+   */
+  async claim(id: string, processId: string): Promise<EmbeddingJobClaim | null> {
+    const rows = await this.#prisma.$queryRaw<(Omit<EmbeddingJobClaim, "uploadOid"> & { uploadOid: string | null })[]>`
+      UPDATE embedding_jobs
+         SET claim = claim + 1, status = 'RUNNING', owner_process_id = ${processId}, started_at = coalesce(started_at, now())
+       WHERE id = ${id}::uuid AND status IN ('QUEUED', 'RUNNING')
+      RETURNING id::text AS id, user_id::text AS "userId", batch_size AS "batchSize", total, claim, lines_done AS "linesDone",
+                processed, failed, upload_oid::bigint::text AS "uploadOid"`;
+    const row = rows[0];
+    return row ? { ...row, uploadOid: row.uploadOid === null ? null : Number(row.uploadOid) } : null;
   }
 
-  /** Stores `lines` and sets the job's counters, in one transaction. */
-  async saveResults(id: string, lines: readonly EmbeddedLine[], counts: { processed: number; failed: number }): Promise<void> {
-    await this.#prisma.$transaction(async (tx) => {
+  /** Why a fenced write touched nothing: the job ended, or another run holds it. */
+  async #lost(id: string): Promise<EmbeddingJobLostError> {
+    const job = await this.#prisma.embeddingJob.findUnique({ where: { id }, select: { status: true } });
+    return new EmbeddingJobLostError(id, !job || (job.status !== "RUNNING" && job.status !== "QUEUED") ? "ended" : "taken");
+  }
+
+  /**
+   * Stores `lines` (the next lines in file order) and sets the job's counters and checkpoint,
+   * in one transaction, while `claim` still holds; otherwise writes nothing and throws
+   * EmbeddingJobLostError.
+   */
+  async saveResults(id: string, claim: number, lines: readonly EmbeddedLine[], counts: { processed: number; failed: number }, linesDone: number): Promise<void> {
+    const lost = await this.#prisma.$transaction(async (tx) => {
+      // Fence first: the row lock also orders this write after a concurrent takeover.
+      const { count } = await tx.embeddingJob.updateMany({ where: { id, claim, status: "RUNNING" }, data: { ...counts, linesDone } });
+      if (count === 0) return true;
       if (lines.length > 0) {
         await tx.$executeRawUnsafe(
           `INSERT INTO embedding_results (job_id, line, text, vector, error_code, error)
@@ -120,15 +195,42 @@ export class EmbeddingJobStore {
           lines.map((line) => line.error?.message ?? null),
         );
       }
-      // Only while RUNNING: a job cancelled (or failed by the orphan sweep) stops here.
-      const { count } = await tx.embeddingJob.updateMany({ where: { id, status: "RUNNING" }, data: counts });
-      if (count === 0) throw new EmbeddingJobEndedError(id);
+      return false;
+    });
+    if (lost) throw await this.#lost(id);
+  }
+
+  /**
+   * Records how the job ended, while `claim` holds (never over a cancel or a newer run), and
+   * unlinks its upload in the same transaction.
+   */
+  async finish(id: string, claim: number, outcome: EmbeddingJobOutcome): Promise<boolean> {
+    return this.#prisma.$transaction(async (tx) => {
+      const { count } = await tx.embeddingJob.updateMany({ where: { id, claim, status: "RUNNING" }, data: { ...outcome, finishedAt: new Date() } });
+      if (count > 0) await unlinkUploadOfEnded(tx, id);
+      return count > 0;
     });
   }
 
-  /** Records how the job ended, unless it already has (cancelled, failed by the orphan sweep). */
-  async finish(id: string, outcome: EmbeddingJobOutcome): Promise<void> {
-    await this.#prisma.embeddingJob.updateMany({ where: { id, status: { in: ["QUEUED", "RUNNING"] } }, data: { ...outcome, finishedAt: new Date() } });
+  /** Fails a job no run holds (it never started: its upload is gone, its work refused). */
+  async failUnclaimed(id: string, outcome: Omit<EmbeddingJobOutcome, "status" | "total">): Promise<void> {
+    await this.#prisma.embeddingJob.updateMany({ where: { id, status: { in: ["QUEUED", "RUNNING"] } }, data: { ...outcome, status: "FAILED", finishedAt: new Date() } });
+  }
+
+  /** Hands a stopping run's job back (RUNNING → QUEUED) for the next run to resume. */
+  async handBack(id: string, claim: number): Promise<void> {
+    await this.#prisma.embeddingJob.updateMany({ where: { id, claim, status: "RUNNING" }, data: { status: "QUEUED", ownerProcessId: null } });
+  }
+
+  /** Unlinks the stored upload of a job that has ended (once; never under a job that may still run). */
+  async releaseUpload(id: string): Promise<void> {
+    await unlinkUploadOfEnded(this.#prisma, id);
+  }
+
+  /** The first failed line's error (what a job whose every line failed reports). */
+  async firstFailure(jobId: string): Promise<{ code: string; message: string } | null> {
+    const row = await this.#prisma.embeddingResult.findFirst({ where: { jobId, errorCode: { not: null } }, orderBy: { line: "asc" }, select: { errorCode: true, error: true } });
+    return row ? { code: row.errorCode!, message: row.error ?? "" } : null;
   }
 
   /**
@@ -154,4 +256,15 @@ export class EmbeddingJobStore {
       limit,
     );
   }
+}
+
+/** Unlinks the stored upload of a job that has ended (once; never under a job that may still run). */
+async function unlinkUploadOfEnded(client: Pick<PrismaClient, "$executeRaw">, id: string): Promise<void> {
+  await client.$executeRaw`
+    WITH gone AS (
+      UPDATE embedding_jobs j SET upload_oid = NULL
+        FROM (SELECT id, upload_oid FROM embedding_jobs WHERE id = ${id}::uuid FOR UPDATE) old
+       WHERE j.id = old.id AND old.upload_oid IS NOT NULL AND j.status NOT IN ('QUEUED', 'RUNNING')
+      RETURNING old.upload_oid)
+    SELECT lo_unlink(upload_oid) FROM gone`;
 }

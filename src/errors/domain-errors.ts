@@ -39,11 +39,3 @@ export class QuotaExceededError extends DomainError {
     this.name = "QuotaExceededError";
   }
 }
-
-/** The server is starting or stopping and cannot take this now (HTTP 503): retry shortly. */
-export class ServiceUnavailableError extends DomainError {
-  constructor(message = "Quire is stopping; try again shortly.") {
-    super("SERVICE_UNAVAILABLE", message);
-    this.name = "ServiceUnavailableError";
-  }
-}

@@ -32,6 +32,8 @@ export interface EmbedLinesOptions extends EmbedOptions {
   /** Receives every non-empty line's result in file order, one call at a time. */
   sink: (line: EmbeddedLine) => void | Promise<void>;
   onProgress?: (progress: EmbedProgress) => void | Promise<void>;
+  /** Lines up to this 1-based number are read (numbering stays the file's) but not embedded: a resumed job's checkpoint. */
+  startAfterLine?: number;
 }
 
 const embedLinesSchema = z.object(embedOptionsShape).superRefine(checkTokenLimits);
@@ -61,6 +63,7 @@ export async function embedLines(deps: GenerationDeps, lines: AsyncIterable<stri
   const batcher = new EmbedBatcher(limits);
   const window: Array<ReturnType<typeof runEmbedBatch>> = [];
   let linesRead = 0;
+  const startAfterLine = options.startAfterLine ?? 0;
 
   const drainOne = async () => {
     const run = await window.shift()!;
@@ -87,7 +90,7 @@ export async function embedLines(deps: GenerationDeps, lines: AsyncIterable<stri
     for await (const line of lines) {
       if (signal.aborted) break;
       linesRead += 1;
-      if (line.trim() === "") continue;
+      if (linesRead <= startAfterLine || line.trim() === "") continue;
       const tokens = plannedTokens(line, limits.maxTokensPerInput);
       for (const batch of batcher.add({ position: linesRead, text: line, tokens })) await dispatch(batch);
     }

@@ -28,6 +28,7 @@ export { embedLines } from "./embed-lines-service.ts";
 export type { EmbeddedLine, EmbedLinesOptions, EmbedProgress } from "./embed-lines-service.ts";
 export type { EmbedOptions, EmbedStats } from "./embed-batch-runner.ts";
 export { LineTooLongError, linesFromStream } from "./line-stream.ts";
+export { EmbeddableLineCounter } from "./line-counter.ts";
 export { streamGeneratePrompts } from "./prompt-batch-stream.ts";
 export type { PromptEvent } from "./prompt-batch-stream.ts";
 export type { PromptSpec } from "./prompt-batch-service.ts";

@@ -17,7 +17,15 @@ export interface EstimatedPrompt {
 export interface CostEstimate {
   provider: ProviderName;
   model: string;
+  /** Prompts estimated (0 for a pipeline run). */
   prompts: number;
+  /** Documents and pages of a pipeline run (0 for prompts). */
+  documents: number;
+  pages: number;
+  /** Model calls, embedding requests included. */
+  calls: number;
+  /** The same per purpose (generation.prompt, pipeline.parse, pipeline.summarize, pipeline.embed). */
+  parts: CostEstimatePart[];
   inputTokens: number;
   maxOutputTokens: number;
   /** False when the model is not in the price table: the costs then read 0. */
@@ -26,6 +34,34 @@ export interface CostEstimate {
   maxCostUsd: number;
   /** The same through the provider's batch API (submitPromptBatch); null when it has none. */
   maxBatchCostUsd: number | null;
+}
+
+/** One purpose's share of an estimate, with the provider and model that would serve it. */
+export interface CostEstimatePart {
+  purpose: string;
+  provider: ProviderName;
+  model: string;
+  calls: number;
+  inputTokens: number;
+  maxOutputTokens: number;
+  priced: boolean;
+  inputCostUsd: number;
+  maxCostUsd: number;
+}
+
+/** Rounds to 1e-8 USD, as every estimate reports. */
+export function roundUsd(usd: number): number {
+  return Math.round(usd * 1e8) / 1e8;
+}
+
+/** Prices `calls` calls of one purpose on provider+model (real-time prices). */
+export function estimatePart(
+  prices: PriceTable,
+  part: { purpose: string; provider: ProviderName; model: string; calls: number; inputTokens: number; maxOutputTokens: number },
+): CostEstimatePart {
+  const inputOnly = prices.costOf(part.provider, part.model, { inputTokens: part.inputTokens, outputTokens: 0, cachedInputTokens: 0 });
+  const full = prices.costOf(part.provider, part.model, { inputTokens: part.inputTokens, outputTokens: part.maxOutputTokens, cachedInputTokens: 0 });
+  return { ...part, priced: inputOnly.priced, inputCostUsd: roundUsd(inputOnly.costUsd), maxCostUsd: roundUsd(full.costUsd) };
 }
 
 /** Estimates `prompts` on provider+model with `defaultMaxTokens` as the cap of prompts that set none. */
@@ -40,16 +76,20 @@ export function estimatePromptCost(
   const { provider, model } = target;
   const inputOnly = prices.costOf(provider, model, { inputTokens, outputTokens: 0, cachedInputTokens: 0 });
   const full = { inputTokens, outputTokens: maxOutputTokens, cachedInputTokens: 0 };
-  const round = (usd: number) => Math.round(usd * 1e8) / 1e8;
+  const part = estimatePart(prices, { purpose: "generation.prompt", provider, model, calls: prompts.length, inputTokens, maxOutputTokens });
   return {
     provider,
     model,
     prompts: prompts.length,
+    documents: 0,
+    pages: 0,
+    calls: prompts.length,
+    parts: [part],
     inputTokens,
     maxOutputTokens,
     priced: inputOnly.priced,
-    inputCostUsd: round(inputOnly.costUsd),
-    maxCostUsd: round(prices.costOf(provider, model, full).costUsd),
-    maxBatchCostUsd: target.batchAvailable ? round(prices.costOf(provider, model, full, "batch").costUsd) : null,
+    inputCostUsd: roundUsd(inputOnly.costUsd),
+    maxCostUsd: roundUsd(prices.costOf(provider, model, full).costUsd),
+    maxBatchCostUsd: target.batchAvailable ? roundUsd(prices.costOf(provider, model, full, "batch").costUsd) : null,
   };
 }

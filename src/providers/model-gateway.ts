@@ -57,6 +57,8 @@ export interface ModelGatewayService extends ModelGateway {
   batchClient(provider: ProviderName): BatchClient | null;
   /** The provider and model a generate request naming these would use. */
   resolveChat(provider: ProviderName | undefined, model: string | undefined): { provider: ProviderName; model: string };
+  /** The provider and model embeddings use by default (what the pipeline's EMBED stage calls), or null when none is configured. */
+  embeddingTarget(): { provider: ProviderName; model: string } | null;
   /** Releases the limiters' timers and Redis connections; the gateway is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -348,6 +350,7 @@ export function createModelGateway(deps: ModelGatewayDeps): ModelGatewayService 
     limiters,
     prices,
     resolveChat,
+    embeddingTarget: () => (options.embeddingProvider ? { provider: options.embeddingProvider, model: options.embeddingModel } : null),
     batchClient: (provider) => batchClients[provider] ?? null,
     close: async () => {
       if (ownsLimiters) await limiters.close();

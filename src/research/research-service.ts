@@ -2,15 +2,18 @@ import type { BatchService } from "../batches/batch-service.ts";
 import type { DocumentJob, PaperMetadata } from "../generated/prisma/client.ts";
 import type { ModelGateway } from "../providers/provider-types.ts";
 import { buildCitationNetwork, type CitationNetwork, type CitationNodeView } from "./citation-network.ts";
-import { ambiguousPairs, clusterEntities, type EntityClusterView } from "./entity-clustering.ts";
+import { InvalidInputError } from "../errors/domain-errors.ts";
+import { ambiguousPairs, clusterEntities, entityKey, type EntityClusterView } from "./entity-clustering.ts";
 import type { EntityKind } from "./entity-kinds.ts";
 import { resolveAmbiguousPairs } from "./entity-model-resolver.ts";
 import { buildExportGraph, toGraphJson, toGraphml } from "./graph-export.ts";
 import type { ReferenceWithTarget, ResearchReadStore } from "./research-read-store.ts";
+import type { ResearchResultKind, ResearchResultStore } from "./research-result-store.ts";
 import { clusterTopics, type TopicClusterView } from "./topic-clustering.ts";
 
 export interface ResearchServiceDeps {
   store: ResearchReadStore;
+  results: ResearchResultStore;
   batches: Pick<BatchService, "getBatch">;
   gateway: ModelGateway;
 }
@@ -40,8 +43,10 @@ const REPORT_TOP = 10;
  * that the batch is the caller's (NOT_FOUND otherwise, exactly like an unknown id).
  * Document-level reads take a document the caller already reached through an owned batch.
  * Per-document results (metadata, references, mentions, edges) are written by the CITATIONS
- * stage as each document finishes; the batch-level views here are computed from them on read,
- * so they always reflect the documents finished so far, retries included.
+ * stage as each document finishes. Entity clusters and topics are computed from them once per
+ * set of finished documents and stored (ResearchResultStore): later reads serve the stored
+ * result until a document finishes or a retry's new attempt changes the set. The citation
+ * network is read from its stored edges (graphology metrics over a few hundred nodes are cheap).
  */
 export class ResearchService {
   readonly #deps: ResearchServiceDeps;
@@ -81,17 +86,41 @@ export class ResearchService {
   }
 
   /** Entity clusters, largest first; with a model configured, it settles the ambiguous pairs. */
-  async entityClusters(userId: string, batchId: string, options: { first?: number; kind?: EntityKind } = {}): Promise<EntityClusterView[]> {
+  async entityClusters(userId: string, batchId: string, options: { first?: number; kind?: EntityKind; name?: string } = {}): Promise<EntityClusterView[]> {
+    const key = options.name === undefined ? undefined : entityKey(options.name);
+    if (key !== undefined && (key.length === 0 || options.name!.length > 200)) {
+      throw new InvalidInputError("name must hold a letter or digit and at most 200 characters.", { field: "name" });
+    }
     await this.#deps.batches.getBatch(userId, batchId);
     const clusters = await this.#entities(userId, batchId);
     const first = Math.min(500, Math.max(0, options.first ?? 50));
-    return clusters.filter((cluster) => !options.kind || cluster.kind === options.kind).slice(0, first);
+    return clusters
+      .filter((cluster) => !options.kind || cluster.kind === options.kind)
+      .filter((cluster) => key === undefined || [cluster.name, ...cluster.aliases].some((form) => entityKey(form) === key))
+      .slice(0, first);
   }
 
-  async #entities(userId: string, batchId: string): Promise<EntityClusterView[]> {
-    const mentions = await this.#deps.store.mentions(batchId);
-    const decisions = await resolveAmbiguousPairs(this.#deps.gateway, ambiguousPairs(mentions), { userId, subjectId: batchId });
-    return clusterEntities(batchId, mentions, decisions);
+  #entities(userId: string, batchId: string): Promise<EntityClusterView[]> {
+    // The model that settles ambiguous pairs is part of what the clusters depend on.
+    const { provider, model } = this.#deps.gateway.defaults();
+    return this.#stored(batchId, "entities", "CITATIONS", `${provider}/${model}`, async () => {
+      const mentions = await this.#deps.store.mentions(batchId);
+      const decisions = await resolveAmbiguousPairs(this.#deps.gateway, ambiguousPairs(mentions), { userId, subjectId: batchId });
+      return clusterEntities(batchId, mentions, decisions);
+    });
+  }
+
+  /** The stored result while its documents are unchanged; computed and stored otherwise. */
+  async #stored<T>(batchId: string, kind: ResearchResultKind, stage: "CITATIONS" | "EMBED", depends: string, compute: () => Promise<T>): Promise<T> {
+    const { results } = this.#deps;
+    // Read before the inputs (see ResearchResultStore).
+    const fingerprint = `${await results.fingerprint(batchId, stage)}|${depends}`;
+    const stored = await results.read<T>(batchId, kind, fingerprint);
+    if (stored !== undefined) return stored;
+    const started = performance.now();
+    const value = await compute();
+    await results.write(batchId, kind, fingerprint, value, performance.now() - started);
+    return value;
   }
 
   async topicClusters(userId: string, batchId: string): Promise<TopicClusterView[]> {
@@ -99,7 +128,11 @@ export class ResearchService {
     return this.#topics(batchId);
   }
 
-  async #topics(batchId: string): Promise<TopicClusterView[]> {
+  #topics(batchId: string): Promise<TopicClusterView[]> {
+    return this.#stored(batchId, "topics", "EMBED", "", () => this.#computeTopics(batchId));
+  }
+
+  async #computeTopics(batchId: string): Promise<TopicClusterView[]> {
     const chunks = await this.#deps.store.chunkVectors(batchId);
     const byDocument = new Map<string, { documentId: string; vectors: number[][]; texts: string[] }>();
     for (const chunk of chunks) {

@@ -79,11 +79,8 @@ builder.mutationField("embedFile", (t) =>
     resolve: async (_root, args, context) => {
       try {
         return await withInputErrors(() =>
-          context.services().embeddingJobs.startFileJob(context.viewer().userId, args.file, {
-            batchSize: args.batchSize,
-            // The job reads the stored upload after this answers: keep it until read (after counting its lines).
-            keepUpload: () => args.file.keepUntilRead(),
-          }),
+          // The job adopts the stored upload (it reads it after this answers, on any worker).
+          context.services().embeddingJobs.startFileJob(context.viewer().userId, args.file, { batchSize: args.batchSize }),
         );
       } catch (error) {
         await args.file.discard();

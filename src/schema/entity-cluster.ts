@@ -51,11 +51,15 @@ builder.queryField("entityClusters", (t) =>
       batchId: t.arg.id({ required: true }),
       first: t.arg.int({ defaultValue: 50 }),
       kind: t.arg({ type: EntityKindEnum }),
+      name: t.arg.string({
+        description: "Only the entity known by this name, as its canonical name or an alias (case, punctuation and plural ignored): finds small entities beyond `first`.",
+      }),
     },
     resolve: (_root, args, context) =>
       context.services().research.entityClusters(context.viewer().userId, String(args.batchId), {
         first: args.first ?? 50,
         ...(args.kind ? { kind: args.kind } : {}),
+        ...(args.name ? { name: args.name } : {}),
       }),
   }),
 );

@@ -33,8 +33,6 @@ function httpOf(error: DomainError): { status: number; headers?: Record<string, 
       return { status: 401, headers: { "www-authenticate": 'Bearer realm="quire"' } };
     case "RATE_LIMITED":
       return { status: 429, headers: { "retry-after": String(error.details.retryAfterSeconds) } };
-    case "SERVICE_UNAVAILABLE":
-      return { status: 503 };
     case "INVALID_UPLOAD": {
       const issues = (error.details.issues ?? []) as { code: string }[];
       return { status: issues.some((issue) => issue.code === "FILE_TOO_LARGE") ? 413 : 400 };

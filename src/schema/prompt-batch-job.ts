@@ -33,7 +33,7 @@ const PromptBatchResultRef = builder.objectRef<PromptBatchItem>("PromptBatchItem
 });
 
 const PromptBatchJobRef = builder.objectRef<PromptBatchJob>("PromptBatchJob").implement({
-  description: "Prompts run through a provider's batch API (OpenAI Batch API) at batch prices; durable across restarts.",
+  description: "Prompts run through a provider's batch API (OpenAI Batch API or Anthropic Message Batches) at batch prices; durable across restarts.",
   fields: (t) => ({
     id: t.exposeID("id"),
     status: t.field({ type: PromptBatchStatusEnum, resolve: (job) => job.status }),

@@ -1,7 +1,6 @@
 import { GenerationInputError } from "../generation/index.ts";
-import { estimatePromptCost } from "../providers/cost-estimate.ts";
-import type { CostEstimate } from "../providers/cost-estimate.ts";
-import { providerDefinition } from "../providers/provider-registry.ts";
+import type { EstimateSubject } from "../estimates/cost-estimate-service.ts";
+import type { CostEstimate, CostEstimatePart } from "../providers/cost-estimate.ts";
 import type { UsageGroup, UsageReport, UsageTotals } from "../providers/usage-service.ts";
 import { USAGE_DIMENSIONS } from "../providers/usage-store.ts";
 import { builder } from "./builder.ts";
@@ -86,41 +85,78 @@ builder.objectField(EmbeddingJobRef, "usage", (t) =>
   }),
 );
 
+const CostEstimatePartRef = builder.objectRef<CostEstimatePart>("CostEstimatePart").implement({
+  description: "One purpose's share of an estimate, with the provider and model that would serve it.",
+  fields: (t) => ({
+    purpose: t.exposeString("purpose", { description: "generation.prompt, pipeline.parse, pipeline.summarize or pipeline.embed." }),
+    provider: t.exposeString("provider"),
+    model: t.exposeString("model"),
+    calls: t.exposeInt("calls"),
+    inputTokens: t.exposeInt("inputTokens"),
+    maxOutputTokens: t.exposeInt("maxOutputTokens"),
+    priced: t.exposeBoolean("priced"),
+    inputCostUsd: t.exposeFloat("inputCostUsd"),
+    maxCostUsd: t.exposeFloat("maxCostUsd"),
+  }),
+});
+
 const CostEstimateRef = builder.objectRef<CostEstimate>("CostEstimate").implement({
-  description: "Upper bounds: input tokens counted locally, output at each prompt's cap.",
+  description: "Upper bounds: input tokens counted locally, output at each call's cap.",
   fields: (t) => ({
     provider: t.exposeString("provider"),
     model: t.exposeString("model"),
-    prompts: t.exposeInt("prompts"),
+    prompts: t.exposeInt("prompts", { description: "Prompts estimated (0 for a pipeline run)." }),
+    documents: t.exposeInt("documents", { description: "Documents of a pipeline run (0 for prompts)." }),
+    pages: t.exposeInt("pages", { description: "Pages of a pipeline run (0 for prompts)." }),
+    calls: t.exposeInt("calls", { description: "Model calls, embedding requests included." }),
+    parts: t.field({ type: [CostEstimatePartRef], description: "The estimate per purpose.", resolve: (estimate) => estimate.parts }),
     inputTokens: t.exposeInt("inputTokens"),
     maxOutputTokens: t.exposeInt("maxOutputTokens"),
-    priced: t.exposeBoolean("priced", { description: "False when the model is not in the price table (costs read 0)." }),
+    priced: t.exposeBoolean("priced", { description: "False when a model is not in the price table (its costs read 0)." }),
     inputCostUsd: t.exposeFloat("inputCostUsd"),
     maxCostUsd: t.exposeFloat("maxCostUsd"),
-    maxBatchCostUsd: t.float({ nullable: true, description: "Through submitPromptBatch at batch prices; null without a batch API.", resolve: (estimate) => estimate.maxBatchCostUsd }),
+    maxBatchCostUsd: t.float({
+      nullable: true,
+      description: "Prompts through submitPromptBatch at batch prices; null without a batch API and for pipeline runs.",
+      resolve: (estimate) => estimate.maxBatchCostUsd,
+    }),
+  }),
+});
+
+const DocumentEstimateInput = builder.inputType("DocumentEstimateInput", {
+  description: "A document to estimate a pipeline run for: its pages and, when known, its text size and rendered page size.",
+  fields: (t) => ({
+    pages: t.int({ required: true }),
+    textTokens: t.int({ description: "Tokens of the whole text; unknown: 600 per page." }),
+    widthPx: t.int({ description: "Rendered page width in pixels; unknown: Letter at 150 dpi." }),
+    heightPx: t.int(),
   }),
 });
 
 builder.queryField("estimateCost", (t) =>
   t.field({
     type: CostEstimateRef,
-    description: "What running these prompts would cost at most, in real time and through the provider's batch API. Makes no model call.",
+    description:
+      "What running these prompts (in real time and through the provider's batch API), or a pipeline run of these documents or of an uploaded batch, would cost at most with a model. Give exactly one of prompts, documents and batchId. Makes no model call.",
     args: {
-      prompts: t.arg({ type: [PromptInputRef], required: true }),
+      prompts: t.arg({ type: [PromptInputRef] }),
+      documents: t.arg({ type: [DocumentEstimateInput], description: "Documents described by their page counts and text size." }),
+      batchId: t.arg.id({ description: "An uploaded batch of yours: page counts and text as its stages stored them." }),
       provider: t.arg({ type: LlmProviderEnum }),
       model: t.arg.string(),
       defaultMaxTokens: t.arg.int({ defaultValue: 1024, description: "Output cap of prompts that set none." }),
     },
     resolve: (_root, args, context) =>
       withInputErrors(() => {
-        context.viewer();
-        if (args.prompts.length === 0 || args.prompts.length > 100_000) {
-          throw new GenerationInputError([{ path: ["prompts"], message: "prompts must contain 1 to 100,000 prompts" }]);
-        }
-        const gateway = context.services().gateway;
-        const target = gateway.resolveChat(args.provider ?? undefined, args.model ?? undefined);
-        const batchAvailable = providerDefinition(target.provider).batchPriceFactor !== null;
-        return Promise.resolve(estimatePromptCost(gateway.prices, { ...target, batchAvailable }, args.prompts, args.defaultMaxTokens ?? 1024));
+        const { userId } = context.viewer();
+        const given = [args.prompts, args.documents, args.batchId].filter((value) => value != null).length;
+        if (given !== 1) throw new GenerationInputError([{ path: [], message: "give exactly one of prompts, documents and batchId" }]);
+        const subject: EstimateSubject = args.prompts
+          ? { kind: "prompts", prompts: args.prompts, defaultMaxTokens: args.defaultMaxTokens ?? 1024 }
+          : args.documents
+            ? { kind: "documents", documents: args.documents }
+            : { kind: "batch", userId, batchId: String(args.batchId) };
+        return context.services().costEstimates.estimate(subject, { provider: args.provider, model: args.model });
       }),
   }),
 );

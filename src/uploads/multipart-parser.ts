@@ -180,13 +180,22 @@ export async function parseStreamingMultipart(
     // Not destroyed when storing fails: the rest of the part is drained instead, so the parse goes on to its end.
     const chunks = stream.iterator({ destroyOnReturn: false });
     work.push(
-      stageStream(store, chunks, limits.maxFileBytes).then((result) => {
+      // Text uploads (embedFile's) have their lines counted on the way; PDFs are not decoded for nothing.
+      stageStream(store, chunks, limits.maxFileBytes, { countLines: mimeType !== "application/pdf" }).then((result) => {
         if (!result.stored) {
           const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
           issues.push({ index, filename: displayName, code: "FILE_TOO_LARGE", message: `${displayName} is over ${mb(limits.maxFileBytes)} MB (${mb(result.size)} MB or more sent).` });
           return;
         }
-        const upload = new StagedUpload(store, { name: displayName, type: mimeType, size: result.size, sha256: result.sha256, head: result.head, oid: result.oid });
+        const upload = new StagedUpload(store, {
+          name: displayName,
+          type: mimeType,
+          size: result.size,
+          sha256: result.sha256,
+          head: result.head,
+          oid: result.oid,
+          embeddableLines: result.embeddableLines,
+        });
         staged.push(upload);
         placed.set(name, upload);
       }, (error: unknown) => {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { EmbeddableLineCounter } from "../generation/line-counter.ts";
 import type { UploadStore } from "./upload-store.ts";
 
 /** Bytes gathered before one write to storage: few round trips, one slice in memory per upload. */
@@ -6,17 +7,32 @@ export const WRITE_SLICE_BYTES = 1024 * 1024;
 const HEAD_BYTES = 8;
 
 export type StageResult =
-  | { stored: true; oid: number; size: number; sha256: string; head: Uint8Array }
+  | {
+      stored: true;
+      oid: number;
+      size: number;
+      sha256: string;
+      head: Uint8Array;
+      /** Lines embedFile would embed (null: a line too long), when counting was asked for. */
+      embeddableLines?: number | null;
+    }
   /** Over `maxBytes`: nothing kept; `size` counts every byte that came. */
   | { stored: false; size: number };
 
 /**
- * Writes a byte stream into a new staged large object as it arrives, hashing it on the way.
+ * Writes a byte stream into a new staged large object as it arrives, hashing it on the way (and,
+ * when asked, counting the lines embedFile would embed, so a job's total is known at once).
  * Past `maxBytes` the stored part is unlinked and the rest is only counted (so the error can say
  * how large the file was). A failing stream or write unlinks what was stored, then rethrows.
  */
-export async function stageStream(store: UploadStore, source: AsyncIterable<Uint8Array>, maxBytes: number): Promise<StageResult> {
+export async function stageStream(
+  store: UploadStore,
+  source: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  options: { countLines?: boolean } = {},
+): Promise<StageResult> {
   const hash = createHash("sha256");
+  const lines = options.countLines ? new EmbeddableLineCounter() : null;
   const head = new Uint8Array(HEAD_BYTES);
   let headLength = 0;
   let size = 0;
@@ -49,6 +65,7 @@ export async function stageStream(store: UploadStore, source: AsyncIterable<Uint
         headLength += take.byteLength;
       }
       hash.update(chunk);
+      lines?.push(chunk);
       pending.push(chunk);
       pendingBytes += chunk.byteLength;
       if (pendingBytes >= WRITE_SLICE_BYTES) await flush();
@@ -59,5 +76,12 @@ export async function stageStream(store: UploadStore, source: AsyncIterable<Uint
     throw error;
   }
   if (oid === undefined) return { stored: false, size };
-  return { stored: true, oid, size, sha256: hash.digest("hex"), head: head.slice(0, headLength) };
+  return {
+    stored: true,
+    oid,
+    size,
+    sha256: hash.digest("hex"),
+    head: head.slice(0, headLength),
+    ...(lines ? { embeddableLines: lines.count() } : {}),
+  };
 }

@@ -12,15 +12,14 @@ export interface StagedUploadInfo {
   head: Uint8Array;
   /** The large object holding the bytes (see UploadStore). */
   oid: number;
+  /** Lines embedFile would embed, counted as the bytes arrived (null: a line too long); undefined when not counted (PDFs). */
+  embeddableLines?: number | null;
 }
 
 /**
  * One file of a multipart request, already stored as it arrived (the `File` scalar's value).
- * Its bytes live in a staged large object: a batch adopts it, anything else is discarded when
- * the request ends, except an upload whose reading was handed off with `keepUntilRead()`
- * (embedFile reads its file after answering), which is discarded once a read that ends after
- * the request has ended is done (reads within the request, such as counting lines, keep it;
- * an upload whose last read finished before the request ended is left to the staging sweep).
+ * Its bytes live in a staged large object: a batch or an embedding job adopts it (in the
+ * transaction that stores it), anything else is discarded when the request ends.
  */
 export class StagedUpload {
   readonly name: string;
@@ -29,12 +28,12 @@ export class StagedUpload {
   readonly sha256: string;
   readonly head: Uint8Array;
   readonly oid: number;
+  readonly embeddableLines: number | null | undefined;
   readonly lastModified = Date.now();
   /** Blob/File members, so code written for a File (embedFile) takes an upload as it is. */
   readonly webkitRelativePath = "";
   readonly #store: UploadStore;
-  #state: "staged" | "adopted" | "kept" | "discarded" = "staged";
-  #requestEnded = false;
+  #state: "staged" | "adopted" | "discarded" = "staged";
 
   constructor(store: UploadStore, info: StagedUploadInfo) {
     this.#store = store;
@@ -44,33 +43,13 @@ export class StagedUpload {
     this.sha256 = info.sha256;
     this.head = info.head;
     this.oid = info.oid;
+    this.embeddableLines = info.embeddableLines;
   }
 
   /** The bytes, read back slice by slice from storage. */
   stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
     if (this.#state === "discarded") throw new Error(`The upload ${this.name} was discarded.`);
-    const source = this.#store.stream(this.oid, this.size);
-    if (this.#state !== "kept") return source;
-    // A handed-off upload is discarded once read to the end (or abandoned) after its request.
-    const reader = source.getReader();
-    const release = async () => {
-      if (this.#requestEnded) await this.discard();
-    };
-    return new ReadableStream<Uint8Array<ArrayBuffer>>({
-      pull: async (controller) => {
-        const next = await reader.read();
-        if (!next.done) {
-          controller.enqueue(next.value);
-          return;
-        }
-        controller.close();
-        await release();
-      },
-      cancel: async () => {
-        await reader.cancel();
-        await release();
-      },
-    });
+    return this.#store.stream(this.oid, this.size);
   }
 
   /** The whole content in memory (small uploads only: tests, tools). */
@@ -90,22 +69,13 @@ export class StagedUpload {
     throw new Error("A stored upload is read as a stream; slice() is not supported.");
   }
 
-  /** Marks the upload as owned by the batch whose transaction adopted it (UploadStore.adopt). */
+  /** Marks the upload as owned by the batch or job whose transaction adopted it. */
   markAdopted(): void {
     this.#state = "adopted";
   }
 
-  /** Keeps the upload past the end of its request, until its stream has been read (or discard()). */
-  keepUntilRead(): void {
-    if (this.#state === "staged") this.#state = "kept";
-  }
-
-  /**
-   * The request that carried the upload has ended: a staged upload is discarded, a kept one is
-   * from now on discarded when a read of it ends.
-   */
+  /** The request that carried the upload has ended: an upload nothing adopted is discarded. */
   async endOfRequest(): Promise<void> {
-    this.#requestEnded = true;
     if (this.#state === "staged") await this.discard();
   }
 

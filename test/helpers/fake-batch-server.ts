@@ -1,6 +1,8 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createAnthropicBatchRoutes } from "./fake-anthropic-batches.ts";
+import type { FakeMessageBatch } from "./fake-anthropic-batches.ts";
 
 /**
  * A fake OpenAI Batch API that speaks real HTTP, so the official SDK runs unmodified against
@@ -10,7 +12,8 @@ import type { AddressInfo } from "node:net";
  * requests per step; its output file lists results in reverse order (the real API promises no
  * order), and a request whose user message contains "FAIL" gets a per-request 400. Tests can
  * stop and restart the server on the same port (state kept), expire or fail batches, and read
- * the calls made.
+ * the calls made. Anthropic's Message Batches routes live on the same server
+ * (fake-anthropic-batches.ts; `url` is the Anthropic SDK's base URL).
  */
 export interface FakeBatchServer {
   readonly url: string;
@@ -23,6 +26,8 @@ export interface FakeBatchServer {
   /** The next created batch expires (status "expired") after this many answered requests. */
   expireAfter: number | null;
   batches(): FakeBatch[];
+  /** Anthropic message batches created so far. */
+  messageBatches(): FakeMessageBatch[];
   /** Stops listening (connections refused) until restart(); state is kept. */
   stop(): Promise<void>;
   restart(): Promise<void>;
@@ -67,6 +72,7 @@ export async function startFakeBatchServer(): Promise<FakeBatchServer> {
     perPoll: Number.POSITIVE_INFINITY,
     expireAfter: null,
     batches: () => [...batches.values()],
+    messageBatches: () => anthropic.batches(),
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -76,12 +82,15 @@ export async function startFakeBatchServer(): Promise<FakeBatchServer> {
     close: () => (server.listening ? fake.stop() : Promise.resolve()),
   };
 
+  const anthropic = createAnthropicBatchRoutes({ baseUrl: () => fake.url, perPoll: () => fake.perPoll, expireAfter: () => fake.expireAfter, send });
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
     const path = (req.url ?? "/").split("?")[0]!;
     calls.push(`${req.method} ${path}`);
+    if (anthropic.handle(req.method ?? "GET", path, raw, res)) return;
     if (req.method === "POST" && path === "/v1/files") {
       // Node's Request parses the SDK's multipart body like any server framework would.
       const form = await new Request("http://fake/v1/files", { method: "POST", headers: req.headers as HeadersInit, body: raw }).formData();

@@ -38,7 +38,12 @@ export interface PromptBatchJobServiceDeps {
   hasBatchApi(provider: ProviderName): boolean;
   /** Runs the job's advance now (a cancel should not wait for the next poll). */
   wake(jobId: string): Promise<void>;
+  /** Largest batch a provider's batch API takes, in bytes; default: the provider registry's. */
+  maxBatchBytes?(provider: ProviderName): number | null;
 }
+
+// What one request adds to the serialised batch besides its texts (custom_id, method, url, model, caps).
+const REQUEST_OVERHEAD_BYTES = 300;
 
 /**
  * Prompt batches through a provider's batch API, owned by their submitter: another user's
@@ -61,7 +66,18 @@ export class PromptBatchJobService {
       throw new GenerationInputError([{ path: ["prompts", mismatch], message: `prompts[${mismatch}]: a batch runs one provider and model (${target.provider} ${target.model})` }]);
     }
     if (providerDefinition(target.provider).batchPriceFactor === null || !this.#deps.hasBatchApi(target.provider)) {
-      throw new GenerationInputError([{ path: ["provider"], message: `${target.provider} has no batch API configured (use openai)` }]);
+      throw new GenerationInputError([{ path: ["provider"], message: `${target.provider} has no batch API configured (use openai or anthropic)` }]);
+    }
+    const maxBytes = this.#deps.maxBatchBytes ? this.#deps.maxBatchBytes(target.provider) : providerDefinition(target.provider).batchMaxBytes;
+    const bytes = input.prompts.reduce(
+      (sum, prompt) => sum + REQUEST_OVERHEAD_BYTES + target.model.length + Buffer.byteLength(JSON.stringify(prompt.prompt)) + (prompt.system ? Buffer.byteLength(JSON.stringify(prompt.system)) : 0),
+      0,
+    );
+    if (maxBytes !== null && bytes > maxBytes) {
+      const size = (value: number) => (value >= 1024 * 1024 ? `${(value / 1024 / 1024).toFixed(1)} MB` : `${(value / 1024).toFixed(1)} KB`);
+      throw new GenerationInputError([
+        { path: ["prompts"], message: `the prompts come to about ${size(bytes)}, over the ${size(maxBytes)} one ${target.provider} batch takes: split them into several batches` },
+      ]);
     }
     return this.#deps.store.create(
       { userId, provider: target.provider, model: target.model, prompts: input.prompts },

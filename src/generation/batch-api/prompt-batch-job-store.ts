@@ -123,8 +123,10 @@ export class PromptBatchJobStore {
     ledgerEntry: (item: ItemOutcome) => CallLedgerEntry,
   ): Promise<boolean> {
     return this.#prisma.$transaction(async (tx) => {
-      const job = await tx.promptBatchJob.findUniqueOrThrow({ where: { id } });
-      if (FINISHED_STATUSES.includes(job.status)) return false;
+      // Two advances can collect at once (a cancel's wake enqueues one while another runs): the
+      // row lock makes the second wait and then see the job finished, so no result is recorded twice.
+      const [job] = await tx.$queryRaw<{ status: PromptBatchStatus }[]>`SELECT status FROM prompt_batch_jobs WHERE id = ${id}::uuid FOR UPDATE`;
+      if (!job || FINISHED_STATUSES.includes(job.status)) return false;
       const pending = new Set(
         (await tx.promptBatchItem.findMany({ where: { jobId: id, success: null }, select: { index: true } })).map((item) => item.index),
       );

@@ -1,14 +1,15 @@
 import type { StageHandler } from "../stage-context.ts";
 
-const BATCH_SIZE = 32;
+/** Chunks per embedding request (the cost estimate counts requests with it). */
+export const EMBED_BATCH_SIZE = 32;
 
 /** Embeds chunks that have no vector yet, a batch at a time, through the provider layer. */
 export const embedStage: StageHandler = async (context) => {
   const { deps, document, claim } = context;
   const pending = await deps.chunks.unembedded(document.id);
   let model = "";
-  for (let start = 0; start < pending.length; start += BATCH_SIZE) {
-    const batch = pending.slice(start, start + BATCH_SIZE);
+  for (let start = 0; start < pending.length; start += EMBED_BATCH_SIZE) {
+    const batch = pending.slice(start, start + EMBED_BATCH_SIZE);
     const result = await deps.gateway.embed({
       purpose: "pipeline.embed",
       userId: document.userId,

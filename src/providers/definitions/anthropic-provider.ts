@@ -1,4 +1,5 @@
 import { createAnthropicAdapter } from "../anthropic-adapter.ts";
+import { createAnthropicBatchClient } from "../batch/anthropic-batch-client.ts";
 import type { ProviderDefinition } from "./provider-definition.ts";
 
 /** Anthropic's Messages API. It has no embeddings endpoint. */
@@ -11,7 +12,14 @@ export const anthropicProvider: ProviderDefinition = {
   ownsModel: /^claude-/,
   limits: {},
   batchPriceFactor: 0.5,
+  // Message Batches take at most 256 MB per batch.
+  batchMaxBytes: 256 * 1024 * 1024,
   free: false,
+  // Images are resized to a long edge of at most 1568 px and cost width × height / 750 tokens.
+  imageTokens: (width, height) => {
+    const fit = Math.min(1, 1568 / Math.max(width, height));
+    return Math.ceil((width * fit * height * fit) / 750);
+  },
   // List prices; cache writes are billed as plain input here, a slight under-estimate.
   prices: {
     "claude-opus-4-5": { input: 5, cachedInput: 0.5, output: 25 },
@@ -34,6 +42,13 @@ export const anthropicProvider: ProviderDefinition = {
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
         })
       : null,
-  // Anthropic's Message Batches API is not wired yet: submitPromptBatch refuses anthropic.
-  createBatchClient: () => null,
+  createBatchClient: (options, deps) =>
+    options.anthropicApiKey
+      ? createAnthropicBatchClient({
+          apiKey: options.anthropicApiKey,
+          baseUrl: options.anthropicBaseUrl,
+          timeoutMs: options.timeoutMs,
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        })
+      : null,
 };

@@ -12,7 +12,16 @@ export const openaiProvider: ProviderDefinition = {
   ownsModel: /^(gpt-|chatgpt-|o\d(-|$)|text-embedding-)/,
   limits: {},
   batchPriceFactor: 0.5,
+  // The Batch API's input file limit.
+  batchMaxBytes: 200 * 1024 * 1024,
   free: false,
+  // High detail: fit in 2048×2048, shortest side to 768, then 170 per 512-px tile plus 85.
+  imageTokens: (width, height) => {
+    const fit = Math.min(1, 2048 / Math.max(width, height));
+    const shrink = Math.min(1, 768 / Math.min(width * fit, height * fit));
+    const tiles = Math.ceil((width * fit * shrink) / 512) * Math.ceil((height * fit * shrink) / 512);
+    return 85 + 170 * tiles;
+  },
   // Standard tier list prices.
   prices: {
     "gpt-4o": { input: 2.5, cachedInput: 1.25, output: 10 },

@@ -33,6 +33,10 @@ export interface ProviderDefinition {
   free: boolean;
   /** Price factor of its batch API (0.5: half price), null when it has none. */
   batchPriceFactor: number | null;
+  /** Largest batch its batch API takes, in bytes of serialised requests (null without a batch API). */
+  batchMaxBytes: number | null;
+  /** Input tokens one image of this size costs (what a page image sent to the model is billed as). */
+  imageTokens(widthPx: number, heightPx: number): number;
   /** List prices, USD per 1M tokens (LLM_PRICES overrides them). */
   prices: PriceOverrides;
   /** Values that must never appear in a log line or an error message. */

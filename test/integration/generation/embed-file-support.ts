@@ -44,18 +44,25 @@ export async function download(harness: GenerationHarness, jobId: string, header
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
-/** Polls embeddingJob until it has finished. */
-export async function waitForJob(harness: GenerationHarness, id: string, timeoutMs = 60_000): Promise<EmbeddingJobView> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await harness.testApp.graphql<{ embeddingJob: EmbeddingJobView }>(
-      `query ($id: ID!) { embeddingJob(id: $id) { ${JOB_FIELDS} } }`,
-      { id },
-      harness.user.headers,
-    );
-    const job = result.data?.embeddingJob;
-    if (job && (job.status === "COMPLETED" || job.status === "FAILED")) return job;
-    if (Date.now() > deadline) throw new Error(`job ${id} did not finish: ${JSON.stringify(result)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+/**
+ * Waits on the job's progress events until it has finished, reading the job through the API
+ * after each one (subscribed before the first read, so no change is missed).
+ */
+export async function waitForJob(harness: GenerationHarness, id: string): Promise<EmbeddingJobView> {
+  const events = harness.testApp.app.services().events.subscribe("embedding", id);
+  try {
+    for (;;) {
+      const result = await harness.testApp.graphql<{ embeddingJob: EmbeddingJobView }>(
+        `query ($id: ID!) { embeddingJob(id: $id) { ${JOB_FIELDS} } }`,
+        { id },
+        harness.user.headers,
+      );
+      const job = result.data?.embeddingJob;
+      if (!job) throw new Error(`job ${id} is not readable: ${JSON.stringify(result)}`);
+      if (job.status !== "QUEUED" && job.status !== "RUNNING") return job;
+      if ((await events.next()).done) throw new Error("progress subscription ended");
+    }
+  } finally {
+    await events.return();
   }
 }

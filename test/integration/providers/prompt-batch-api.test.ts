@@ -1,31 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp, type App } from "../../../src/app.ts";
-import { loadConfig } from "../../../src/config.ts";
-import { createLogger } from "../../../src/logging/logger.ts";
+import type { App } from "../../../src/app.ts";
 import { createTestUserWithKey, type TestUserWithKey } from "../../helpers/auth.ts";
 import { startFakeBatchServer, type FakeBatchServer } from "../../helpers/fake-batch-server.ts";
 import { createTestDatabase, type TestDatabase } from "../../helpers/test-database.ts";
+import { finished, promptBatchClient, startPromptBatchApp, type JobView } from "./prompt-batch-support.ts";
 
-const JOB = `id status provider model requestCounts { total completed failed } totalCostUsd error { code }`;
-const RESULT = "index prompt success text error { code } tokens costUsd";
 // gpt-4o-mini: $0.15 in / $0.60 out per 1M tokens; the fake bills 100 in + 20 out per answer; batch = half.
 const BATCH_COST_PER_ANSWER = ((100 * 0.15 + 20 * 0.6) / 1e6) * 0.5;
-
-interface JobView {
-  id: string;
-  status: string;
-  requestCounts: { total: number; completed: number; failed: number };
-  totalCostUsd: number;
-  error: { code: string } | null;
-}
-interface ResultView {
-  index: number;
-  prompt: string;
-  success: boolean | null;
-  text: string | null;
-  error: { code: string } | null;
-  costUsd: number;
-}
 
 describe("prompt batches through the OpenAI Batch API (fake server over real HTTP)", () => {
   let fake: FakeBatchServer;
@@ -33,70 +14,11 @@ describe("prompt batches through the OpenAI Batch API (fake server over real HTT
   let app: App;
   let user: TestUserWithKey;
   let other: TestUserWithKey;
+  const { graphql, until, results, submit: submitAs } = promptBatchClient(() => app, () => user);
+  const submit = (prompts: { prompt: string }[]) => submitAs(prompts, "gpt-4o-mini");
 
   function startApp(): Promise<App> {
-    const config = loadConfig({
-      DATABASE_URL: database.url,
-      PORT: "0",
-      LOG_LEVEL: "silent",
-      NODE_ENV: "test",
-      QUIRE_USER_RPM: "100000",
-      LLM_PROVIDER: "openai",
-      OPENAI_BASE_URL: fake.openaiBaseUrl,
-      OPENAI_API_KEY: "sk-test-key",
-      LLM_BATCH_POLL_MS: "5",
-      LLM_TIMEOUT_MS: "2000",
-    });
-    const built = buildApp(config, { logger: createLogger("silent") });
-    return built.start({ listen: false }).then(() => built);
-  }
-
-  async function graphql<T>(query: string, variables: Record<string, unknown>, who = user): Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }> {
-    const response = await app.yoga.fetch("http://quire.test/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json", ...who.headers },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as never;
-  }
-
-  async function submit(prompts: { prompt: string }[]): Promise<JobView> {
-    const result = await graphql<{ submitPromptBatch: JobView }>(
-      `mutation ($p: [PromptInput!]!) { submitPromptBatch(prompts: $p, model: "gpt-4o-mini") { ${JOB} } }`,
-      { p: prompts },
-    );
-    if (result.errors) throw new Error(JSON.stringify(result.errors));
-    return result.data!.submitPromptBatch;
-  }
-
-  async function job(id: string): Promise<JobView> {
-    const result = await graphql<{ promptBatchJob: JobView }>(`query ($id: ID!) { promptBatchJob(id: $id) { ${JOB} } }`, { id });
-    if (!result.data) throw new Error(JSON.stringify(result.errors));
-    return result.data.promptBatchJob;
-  }
-
-  /** Polls the job until `done` says so (each poll is a real query; no fixed sleep decides anything). */
-  async function until(id: string, done: (view: JobView) => boolean): Promise<JobView> {
-    for (;;) {
-      const view = await job(id);
-      if (done(view)) return view;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  const finished = (view: JobView) => ["COMPLETED", "FAILED", "CANCELLED", "EXPIRED"].includes(view.status);
-
-  async function results(id: string, total: number): Promise<ResultView[]> {
-    const all: ResultView[] = [];
-    for (let offset = 0; offset < total; offset += 150) {
-      const page = await graphql<{ promptBatchJob: { results: ResultView[] } }>(
-        `query ($id: ID!, $o: Int) { promptBatchJob(id: $id) { results(first: 150, offset: $o) { ${RESULT} } } }`,
-        { id, o: offset },
-      );
-      if (!page.data) throw new Error(JSON.stringify(page.errors));
-      all.push(...page.data.promptBatchJob.results);
-    }
-    return all;
+    return startPromptBatchApp(database.url, { LLM_PROVIDER: "openai", OPENAI_BASE_URL: fake.openaiBaseUrl, OPENAI_API_KEY: "sk-test-key" });
   }
 
   beforeAll(async () => {
@@ -172,6 +94,8 @@ describe("prompt batches through the OpenAI Batch API (fake server over real HTT
     expect(answered.length).toBeLessThan(100);
     expect(all.filter((result) => !result.success).every((result) => result.error?.code === "CANCELLED")).toBe(true);
     expect(done.requestCounts).toEqual({ total: 100, completed: answered.length, failed: 100 - answered.length });
+    // The cancel's wake runs a second advance beside the polling one: still one ledger row per answer.
+    expect(await app.services().db.prisma.providerCall.count({ where: { subjectId: submitted.id } })).toBe(answered.length);
   });
 
   it("expires: prompts the provider answered keep their results, the rest fail with BATCH_EXPIRED", async () => {

@@ -7,10 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   citationScores,
+  entityScores,
   readPaperRows,
   readResearchTruth,
   referenceCountScore,
   topicScores,
+  type ScoredCluster,
 } from "../../../bench/research-quality/research-scores.ts";
 import { createTestUserWithKey, type TestUserWithKey } from "../../helpers/auth.ts";
 import type { BatchView } from "../../helpers/batch-client.ts";
@@ -24,8 +26,9 @@ const NETWORK = `query ($id: ID!) { citationNetwork(batchId: $id) {
   edges { source { filename } target { filename } matchedBy }
   nodes { document { filename } inDegree pageRank }
   metrics { componentCount bibliographicCoupling { count } } } }`;
-// The entity clusters are checked against the truth file by bench/research-quality.ts only:
-// through the API they still join Bitcoin and PPCoin, which the truth keeps apart (open).
+// Each name of the truth file looked up on its own: most named entities are small clusters far
+// beyond the largest 50 that a plain entityClusters query returns.
+const ENTITY = `query ($id: ID!, $name: String!) { entityClusters(batchId: $id, name: $name) { id name aliases documents { filename } } }`;
 const TOPICS = `query ($id: ID!) { topicClusters(batchId: $id) { label keywords documents { filename } } }`;
 const REPORT = `query ($id: ID!) { batchReport(batchId: $id) {
   documentCount completedCount failedCount pageCount referenceCount citationLinkCount inputTokens outputTokens costUsd
@@ -84,11 +87,39 @@ describe.skipIf(!havePapers)("research results of the shared papers through the 
     expect(score.within10).toBeGreaterThanOrEqual(0.92);
   });
 
+  it("finds the entities each paper names, joins the truth's aliases and keeps its different entities apart", async () => {
+    const names = new Set([...Object.values(truth.entities).flat(2), ...truth.sameEntity.flat(), ...truth.differentEntities.flat()]);
+    const clusters = new Map<string, ScoredCluster>();
+    for (const name of names) {
+      const result = await testApp.graphql<{ entityClusters: { id: string; name: string; aliases: string[]; documents: { filename: string }[] }[] }>(
+        ENTITY,
+        { id: batch.id, name },
+        owner.headers,
+      );
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.entityClusters.length, name).toBeLessThanOrEqual(1);
+      for (const cluster of result.data!.entityClusters) {
+        clusters.set(cluster.id, { name: cluster.name, aliases: cluster.aliases, papers: cluster.documents.map((document) => paper(document.filename)) });
+      }
+    }
+    const scores = entityScores(truth, [...clusters.values()]);
+    console.log(
+      `entities: recall ${scores.recall.toFixed(3)} (missing ${scores.missing.join(", ") || "none"}); same pairs joined ${scores.sameAccuracy.toFixed(2)}; different pairs apart ${scores.differentAccuracy.toFixed(2)}`,
+    );
+    expect(scores.recall).toBeGreaterThanOrEqual(0.9);
+    expect(scores.namesNotFound).toEqual([]);
+    expect(scores.sameWrong).toEqual([]);
+    expect(scores.differentJoined).toEqual([]);
+    expect(scores.differentWrong).toEqual([]);
+  });
+
   it("groups the papers by subject from their embeddings", async () => {
     const { topicClusters } = await query<{ topicClusters: { label: string; keywords: string[]; documents: { filename: string }[] }[] }>(TOPICS);
     const scores = topicScores(truth, topicClusters.map((topic) => ({ papers: topic.documents.map((document) => paper(document.filename)) })));
+    console.log(`topics: ${topicClusters.map((topic) => `[${topic.label}: ${topic.documents.map((document) => paper(document.filename)).join(" ")}]`).join(" ")}`);
     console.log(`topics: ${scores.clusters} clusters, pair precision ${scores.pairPrecision.toFixed(3)}, pair recall ${scores.pairRecall.toFixed(3)}`);
     expect(scores.covered).toBe(1);
+    // Floors, not the goal (0.8 and 0.5): see bench/research-quality.ts.
     expect(scores.pairPrecision).toBeGreaterThanOrEqual(0.7);
     expect(scores.pairRecall).toBeGreaterThanOrEqual(0.45);
     expect(topicClusters.every((topic) => topic.keywords.length > 0 && topic.label.length > 0)).toBe(true);

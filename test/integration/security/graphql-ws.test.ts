@@ -103,7 +103,6 @@ describe("graphql-ws security", () => {
     const started = Date.now();
     expect(await socket.closed).toEqual({ code: 4408, reason: "Connection initialisation timeout" });
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it("answers the subscription over the per-socket cap with an error and keeps the socket open", async () => {

@@ -50,5 +50,7 @@ describe("API key format", () => {
     expect(banner).toContain(key);
     expect(banner).toContain(`"Authorization: Bearer <key>"`);
     expect(banner).toContain("http://127.0.0.1:4000/graphql");
+    expect(banner).toContain("Dashboard: http://127.0.0.1:4000/ ");
+    expect(banner).not.toContain("Headers tab");
   });
 });

@@ -1,4 +1,4 @@
-import type { Batch, BatchHead, BatchProgressEvent, DocumentRow, Stage } from "../operations.ts";
+import type { Batch, BatchHead, BatchProgressEvent, DocumentRow, Stage } from "../../../client/batch-operations.ts";
 
 /** What the batch view shows: the batch and its documents, kept current by batchProgress. */
 export interface BatchState {

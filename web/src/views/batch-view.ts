@@ -1,6 +1,6 @@
 import { gql, onSocketState, subscribe, type ApiError } from "../api.ts";
 import { announce, h, percent, progressBar, replaceChildren } from "../dom.ts";
-import { BATCH_PROGRESS, BATCH_QUERY, CANCEL_BATCH, RETRY_BATCH, TERMINAL_BATCH, type Batch, type BatchHead, type BatchProgressEvent, type DocumentRow } from "../operations.ts";
+import { BATCH_PROGRESS, BATCH_QUERY, CANCEL_BATCH, RETRY_BATCH, TERMINAL_BATCH, type Batch, type BatchHead, type BatchProgressEvent, type DocumentRow } from "../../../client/batch-operations.ts";
 import { plainError } from "../plain-errors.ts";
 import { applyEvent, initialBatchState, stageProgress, type BatchState } from "./batch-store.ts";
 

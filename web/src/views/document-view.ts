@@ -1,6 +1,6 @@
 import { fetchBlob, gql, type ApiError } from "../api.ts";
 import { h, replaceChildren } from "../dom.ts";
-import { DOCUMENT_QUERY, type DocumentDetail } from "../operations.ts";
+import { DOCUMENT_QUERY, type DocumentDetail } from "../../../client/document-operations.ts";
 import { plainError } from "../plain-errors.ts";
 
 const MAX_PAGES_SHOWN = 60;

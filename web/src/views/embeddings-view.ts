@@ -1,6 +1,6 @@
 import { fetchBlob, subscribe, uploadMultipart, type ApiError } from "../api.ts";
 import { announce, h, percent, replaceChildren } from "../dom.ts";
-import { EMBED_FILE, EMBEDDING_PROGRESS, type EmbeddingEvent, type EmbeddingJob } from "../operations.ts";
+import { EMBED_FILE, EMBEDDING_PROGRESS, type EmbeddingEvent, type EmbeddingJob } from "../../../client/embedding-operations.ts";
 import { plainError } from "../plain-errors.ts";
 
 /** Embeddings: upload a text file to embedFile, follow embeddingProgress, download the NDJSON. */
@@ -63,7 +63,7 @@ export function mountEmbeddings(main: HTMLElement): () => void {
       ({ embedFile: job }) => {
         show(job);
         unsubscribe?.();
-        unsubscribe = subscribe<EmbeddingEvent>(EMBEDDING_PROGRESS, { id: job.id }, {
+        unsubscribe = subscribe<{ embeddingProgress: EmbeddingEvent }>(EMBEDDING_PROGRESS, { id: job.id }, {
           next: ({ embeddingProgress: e }) => {
             show(e.job);
             if (e.kind === "FINISHED") {

@@ -1,6 +1,6 @@
 import { subscribe } from "../api.ts";
 import { announce, h, replaceChildren } from "../dom.ts";
-import { GENERATE_LIVE, type FieldResponse, type GenerateEvent, type GenerateSummary } from "../operations.ts";
+import { GENERATE_LIVE, type FieldResponse, type GenerateEvent, type GenerateSummary } from "../../../client/generation-operations.ts";
 import { plainError } from "../plain-errors.ts";
 
 interface FormField {
@@ -136,7 +136,7 @@ export function mountForms(main: HTMLElement): () => void {
       announce(`Form filled. ${text}`);
     };
     unsubscribe?.();
-    unsubscribe = subscribe<GenerateEvent>(GENERATE_LIVE, { fields, profile, context }, {
+    unsubscribe = subscribe<{ generateBatchLive: GenerateEvent }>(GENERATE_LIVE, { fields, profile, context }, {
       next: ({ generateBatchLive: event }) => {
         if (event.kind === "FIELD" && event.response && event.index !== null) fill(event.index, event.response);
         if (event.kind === "SUMMARY" && event.summary) finish(event.summary);

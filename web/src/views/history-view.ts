@@ -1,6 +1,6 @@
 import { gql, type ApiError } from "../api.ts";
 import { h, percent, progressBar, replaceChildren } from "../dom.ts";
-import { BATCHES_QUERY, type BatchesPage } from "../operations.ts";
+import { BATCHES_QUERY, type BatchesPage } from "../../../client/batch-operations.ts";
 
 const PAGE_SIZE = 10;
 

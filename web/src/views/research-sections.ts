@@ -1,6 +1,6 @@
 import { fetchBlob, type ApiError } from "../api.ts";
 import { h, replaceChildren } from "../dom.ts";
-import type { BatchReport, EntityCluster } from "../operations.ts";
+import type { BatchReport, EntityCluster } from "../../../client/research-operations.ts";
 
 /** The batch report's figures: documents, pages, references and model usage. */
 export function reportSection(report: BatchReport): HTMLElement {

@@ -1,7 +1,7 @@
 import type cytoscape from "cytoscape";
 import { gql, type ApiError } from "../api.ts";
 import { h, replaceChildren } from "../dom.ts";
-import { BATCH_REPORT, CITATION_NETWORK, ENTITY_CLUSTERS, type BatchReport, type CitationNetwork, type EntityCluster } from "../operations.ts";
+import { BATCH_REPORT, CITATION_NETWORK, ENTITY_CLUSTERS, type BatchReport, type CitationNetwork, type EntityCluster } from "../../../client/research-operations.ts";
 import { entitiesSection, exportLinks, reportSection, topicsSection } from "./research-sections.ts";
 
 interface Research {

@@ -1,6 +1,6 @@
 import { gql } from "../api.ts";
 import { h } from "../dom.ts";
-import { WHOAMI } from "../operations.ts";
+import { WHOAMI } from "../../../client/batch-operations.ts";
 import { session } from "../session.ts";
 
 /** Sign in with an API key; the key is checked with one query before it is kept. */

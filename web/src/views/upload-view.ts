@@ -1,6 +1,6 @@
 import { uploadMultipart, type ApiError } from "../api.ts";
 import { announce, formatBytes, h, percent, replaceChildren } from "../dom.ts";
-import { STAGES, UPLOAD_BATCH } from "../operations.ts";
+import { STAGES, UPLOAD_BATCH } from "../../../client/batch-operations.ts";
 import { uploadLimits } from "../session.ts";
 
 interface Refusal {

@@ -1,24 +1,29 @@
-import { GraphQLError } from "graphql";
+import { DomainError } from "../errors/domain-errors.ts";
 
-/** No key, or a key that is malformed, unknown or revoked: HTTP 401. */
-export function unauthenticatedError(message = "A valid API key is required: send Authorization: Bearer <key>."): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: {
-      code: "UNAUTHENTICATED",
-      http: { status: 401, headers: { "www-authenticate": 'Bearer realm="quire"' } },
-    },
-  });
+/** No key, or a key that is malformed, unknown or revoked (HTTP 401: see src/schema/error-mapping.ts). */
+export class UnauthenticatedError extends DomainError {
+  constructor(message = "A valid API key is required: send Authorization: Bearer <key>.") {
+    super("UNAUTHENTICATED", message);
+    this.name = "UnauthenticatedError";
+  }
 }
 
-/** The user's request quota is spent: HTTP 429 with Retry-After, and the wait in extensions. */
-export function rateLimitedError(retryAfterMs: number): GraphQLError {
-  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new GraphQLError(`Too many requests for this user; retry in ${retryAfterSeconds} s.`, {
-    extensions: {
-      code: "RATE_LIMITED",
+/** The user's request quota is spent (HTTP 429 with Retry-After); the wait travels in the details. */
+export class RateLimitedError extends DomainError {
+  constructor(retryAfterMs: number) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    super("RATE_LIMITED", `Too many requests for this user; retry in ${retryAfterSeconds} s.`, {
       retryAfterSeconds,
       retryAfterMs: Math.max(0, Math.ceil(retryAfterMs)),
-      http: { status: 429, headers: { "retry-after": String(retryAfterSeconds) } },
-    },
-  });
+    });
+    this.name = "RateLimitedError";
+  }
+}
+
+export function unauthenticatedError(message?: string): UnauthenticatedError {
+  return new UnauthenticatedError(message);
+}
+
+export function rateLimitedError(retryAfterMs: number): RateLimitedError {
+  return new RateLimitedError(retryAfterMs);
 }

@@ -93,28 +93,37 @@ export class BatchLifecycle {
    * A document ends. Only the first end counts (QUEUED/RUNNING -> status); a failed document's
    * stages still to do become SKIPPED; then FAIL_ALL cancels the rest, dependents start or
    * fail, and the batch settles.
+   *
+   * Every end takes the batch row's lock, and FAIL_ALL cancels the open siblings in the same
+   * transaction that records the failure: a sibling finishing at the same moment either
+   * committed COMPLETED before the failure, or finds itself CANCELLED. None completes after.
    */
   async finishDocument(documentId: string, status: FinishedStatus, reason?: Reason): Promise<void> {
     const { prisma } = this.#deps;
     const finished = await prisma.$transaction(async (tx) => {
+      const document = await tx.documentJob.findUnique({
+        where: { id: documentId },
+        select: { batchId: true, batch: { select: { errorStrategy: true } } },
+      });
+      if (!document) return null;
+      await tx.$queryRaw`SELECT id FROM batch_jobs WHERE id = ${document.batchId}::uuid FOR NO KEY UPDATE`;
       const moved = await tx.documentJob.updateMany({
         where: { id: documentId, status: { in: OPEN_DOCUMENT } },
         data: { status, finishedAt: new Date(), errorCode: reason?.code ?? null, errorMessage: reason?.message ?? null },
       });
       if (moved.count === 0) return null;
+      let cancelled: string[] = [];
       if (status === "FAILED") {
         await tx.checkpoint.updateMany({ where: { documentId, status: "PENDING" }, data: { status: "SKIPPED" } });
+        if (document.batch.errorStrategy === "FAIL_ALL") {
+          cancelled = await cancelOpenDocuments(tx, document.batchId, { code: "BATCH_FAILED", message: "Another document of this FAIL_ALL batch failed." });
+        }
       }
-      return tx.documentJob.findUniqueOrThrow({
-        where: { id: documentId },
-        select: { batchId: true, batch: { select: { errorStrategy: true } } },
-      });
+      return { batchId: document.batchId, cancelled };
     });
     if (!finished) return;
     this.#publish(finished.batchId, { kind: "DOCUMENT_FINISHED", documentId, status });
-    if (status === "FAILED" && finished.batch.errorStrategy === "FAIL_ALL") {
-      await this.#failAll(finished.batchId);
-    }
+    for (const id of finished.cancelled) this.#publish(finished.batchId, { kind: "DOCUMENT_FINISHED", documentId: id, status: "CANCELLED" });
     await this.#releaseDependents(finished.batchId, documentId, status);
     await this.settle(finished.batchId);
   }
@@ -133,15 +142,6 @@ export class BatchLifecycle {
     return true;
   }
 
-  /** FAIL_ALL after a failure: every open document is cancelled; settle then reports FAILED. */
-  async #failAll(batchId: string): Promise<void> {
-    const cancelled = await this.#deps.prisma.$transaction(async (tx) => {
-      if (!(await lockOpenBatch(tx, batchId))) return [];
-      return cancelOpenDocuments(tx, batchId, { code: "BATCH_FAILED", message: "Another document of this FAIL_ALL batch failed." });
-    });
-    for (const documentId of cancelled) this.#publish(batchId, { kind: "DOCUMENT_FINISHED", documentId, status: "CANCELLED" });
-  }
-
   /**
    * Re-runs FAILED and CANCELLED documents from their last completed stage. Status resets and
    * the jobs of the documents that can start commit in one transaction.
@@ -156,9 +156,10 @@ export class BatchLifecycle {
         RETURNING id, to_json(COALESCE(depends_on, '{}')) AS depends_on`;
       if (retried.length === 0) return [];
       const ids = retried.map((row) => row.id);
+      // A retry the user asks for gets the full budget of attempts again.
       await tx.checkpoint.updateMany({
-        where: { documentId: { in: ids }, status: { in: ["FAILED", "CANCELLED", "RUNNING", "SKIPPED"] } },
-        data: { status: "PENDING" },
+        where: { documentId: { in: ids }, status: { in: ["FAILED", "CANCELLED", "RUNNING", "SKIPPED", "PENDING"] } },
+        data: { status: "PENDING", failedAttempts: 0 },
       });
       await tx.batchJob.updateMany({ where: { id: batchId, status: { in: ENDED_BATCH } }, data: { status: "QUEUED", finishedAt: null } });
       const done: string[] = [];

@@ -1,4 +1,4 @@
-import { GraphQLError } from "graphql";
+import { DomainError } from "../errors/domain-errors.ts";
 
 /**
  * Thrown synchronously by `publish` when a message would not fit in one PostgreSQL NOTIFY
@@ -24,14 +24,12 @@ export class EventPayloadTooLargeError extends Error {
 
 /**
  * Ends a subscription whose consumer fell so far behind that even after coalescing more than
- * `limit` events were waiting. A GraphQLError with a stable code, so clients see it unmasked
+ * `limit` events were waiting. A domain error with a stable code, so clients see it unmasked
  * and know to resubscribe and re-read the snapshot.
  */
-export class SubscriberOverflowError extends GraphQLError {
+export class SubscriberOverflowError extends DomainError {
   constructor(limit: number) {
-    super(`Subscription ended: the client fell more than ${limit} events behind. Resubscribe.`, {
-      extensions: { code: "SUBSCRIBER_TOO_SLOW" },
-    });
+    super("SUBSCRIBER_TOO_SLOW", `Subscription ended: the client fell more than ${limit} events behind. Resubscribe.`);
     this.name = "SubscriberOverflowError";
   }
 }

@@ -5,6 +5,7 @@ import type { YogaServerInstance } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import type { Logger } from "../logging/logger.ts";
 import { maskUnexpectedError } from "./error-mask.ts";
+import { expectedGraphQLError } from "../schema/error-mapping.ts";
 import type { WsSecurity } from "./security-ws.ts";
 
 /** The part of Yoga's enveloped functions graphql-ws needs, typed (Yoga types it loosely). */
@@ -50,6 +51,8 @@ export function attachGraphqlWs(
         } catch (error) {
           // Parse limits, authentication and quota errors answer this operation only (the
           // socket stays open); anything unexpected is logged and masked as over HTTP.
+          const domain = expectedGraphQLError(error);
+          if (domain) return [domain];
           const expected = error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError);
           if (expected) return [error];
           logger.error({ err: error }, "graphql-ws operation failed");

@@ -13,6 +13,7 @@ import pg from "pg";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../logging/logger.ts";
 import type { JobDefinition } from "./job-definition.ts";
+import { releaseJobsOf } from "./release-jobs.ts";
 
 export interface EnqueueOptions {
   /** Lower runs first. */
@@ -148,11 +149,12 @@ export class JobQueue {
     })().finally(() => (this.#restarting = undefined));
   }
 
-  /** Releases jobs still locked by this process's pools that have stopped. */
+  /** Releases jobs still locked by this process's pools that have stopped (their attempt given back). */
   async #unlockStoppedPools(): Promise<void> {
     const stopped = [...this.#poolIds].filter((id) => !this.#workerIds.has(id));
-    if (stopped.length === 0 || !this.#utils) return;
-    await this.#utils.forceUnlockWorkers(stopped);
+    const utils = this.#utils;
+    if (stopped.length === 0 || !utils) return;
+    await releaseJobsOf((sql, values) => utils.withPgClient(async (client) => (await client.query<Record<string, unknown>>(sql, values)).rows), stopped);
     for (const id of stopped) this.#poolIds.delete(id);
   }
 

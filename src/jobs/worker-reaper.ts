@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { PrismaClient } from "../db/prisma-client.ts";
 import type { Logger } from "../logging/logger.ts";
+import { releaseJobsOf } from "./release-jobs.ts";
 
 export interface WorkerReaperOptions {
   prisma: PrismaClient;
@@ -23,8 +24,8 @@ export interface WorkerReaperOptions {
  * graphile-worker never notices a worker that died (kill -9, lost machine): its jobs stay
  * locked for four hours. Every process heartbeats with the ids of its workers; every process
  * also sweeps for jobs locked by ids that no live process claims and force-unlocks them, so
- * another worker picks them up well within a minute. Only graphile-worker's public interface
- * is used: the `jobs` view and `force_unlock_workers`.
+ * another worker picks them up well within a minute, without the lost run counting as an attempt.
+ * Only graphile-worker's public interface is used (see release-jobs.ts).
  */
 export class WorkerReaper {
   readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -79,8 +80,9 @@ export class WorkerReaper {
               AND w.heartbeat_at > now() - make_interval(secs => ${deadAfterMs / 1000}))`;
     const dead = rows.map((row) => row.locked_by);
     if (dead.length > 0) {
-      await prisma.$executeRaw`SELECT graphile_worker.force_unlock_workers(${dead}::text[])`;
-      logger.warn({ workerIds: dead }, "unlocked jobs of dead workers");
+      // A dead worker's run did not fail: its job gets back the attempt the pick counted.
+      const released = await releaseJobsOf((sql, values) => prisma.$queryRawUnsafe(sql, ...values), dead);
+      logger.warn({ workerIds: dead, jobs: released }, "unlocked jobs of dead workers");
     }
     await prisma.workerProcess.deleteMany({ where: { heartbeatAt: { lt: new Date(Date.now() - 10 * deadAfterMs) } } });
     return dead;

@@ -5,7 +5,7 @@ import { PdfError } from "./pdf-error.ts";
 import type { ExtractedPage, OcrResult, PdfInspection, RenderedPage } from "./pdf-types.ts";
 import { readProcessRss } from "./process-rss.ts";
 import type { WorkerConfig, WorkerOperation, WorkerResultByKind } from "./render-protocol.ts";
-import { RenderWorkerProcess } from "./render-worker-process.ts";
+import { RenderWorkerProcess, type OperationTimer } from "./render-worker-process.ts";
 
 /** Limits and sizing of a render pool; every field has a default. */
 export interface RenderPoolOptions {
@@ -19,6 +19,8 @@ export interface RenderPoolOptions {
   maxImagePixels?: number;
   /** Wall time of one operation (a page, an inspection, an OCR run). Default 30 s. */
   pageTimeoutMs?: number;
+  /** Arms each operation's time limit; the wall clock unless a test injects its own. */
+  operationTimer?: OperationTimer;
   /** A worker whose RSS passes this is killed. Default 1.5 GiB. */
   maxWorkerRssBytes?: number;
   /** V8 heap cap of each worker (--max-old-space-size). Default 1024 MB. */
@@ -85,6 +87,7 @@ const LOOK_AHEAD = 64;
 export class RenderPool {
   readonly #size: number;
   readonly #pageTimeoutMs: number;
+  readonly #operationTimer: OperationTimer | undefined;
   readonly #maxWorkerRssBytes: number;
   readonly #maxOldSpaceMb: number;
   readonly #config: WorkerConfig;
@@ -105,6 +108,7 @@ export class RenderPool {
   constructor(options: RenderPoolOptions = {}) {
     this.#size = Math.max(1, options.size ?? availableParallelism());
     this.#pageTimeoutMs = options.pageTimeoutMs ?? 30_000;
+    this.#operationTimer = options.operationTimer;
     this.#maxWorkerRssBytes = options.maxWorkerRssBytes ?? 1.5 * 1024 ** 3;
     this.#maxOldSpaceMb = options.maxOldSpaceMb ?? 1024;
     this.#imageEncoding = options.imageEncoding ?? { format: "png" };
@@ -263,7 +267,7 @@ export class RenderPool {
 
   #start(task: Task, worker: RenderWorkerProcess): void {
     task.worker = worker;
-    const run = worker.run(task.operation, task.target, this.#pageTimeoutMs);
+    const run = worker.run(task.operation, task.target, this.#pageTimeoutMs, this.#operationTimer);
     this.#peakBusy = Math.max(this.#peakBusy, [...this.#workers].filter((w) => w.state === "busy").length);
     run.then(
       (result) => {

@@ -24,8 +24,21 @@ interface InFlight {
   bytes: Uint8Array | undefined;
   resolve: (result: unknown) => void;
   reject: (error: PdfError) => void;
-  timer: NodeJS.Timeout;
+  cancelTimer: () => void;
 }
+
+/**
+ * Arms the time limit of one operation: calls `onTimeout` after `timeoutMs` unless the
+ * returned function is called first. Injected by tests so a timeout is an event they trigger,
+ * not a race against how fast this machine renders.
+ */
+export type OperationTimer = (timeoutMs: number, onTimeout: () => void, operation: WorkerOperation["kind"]) => () => void;
+
+/** The real limit: a timer on the wall clock. */
+export const wallClockTimer: OperationTimer = (timeoutMs, onTimeout) => {
+  const timer = setTimeout(onTimeout, timeoutMs);
+  return () => clearTimeout(timer);
+};
 
 /**
  * One render worker child process, seen from the pool: starts it, sends it one request at a
@@ -116,6 +129,7 @@ export class RenderWorkerProcess {
     operation: Extract<WorkerOperation, { kind: K }>,
     target: { documentKey: string; bytes: Uint8Array } | undefined,
     timeoutMs: number,
+    timer: OperationTimer = wallClockTimer,
   ): Promise<WorkerResultByKind[K]> {
     if (this.state !== "idle") return Promise.reject(new Error(`Worker is ${this.state}, not idle`));
     this.state = "busy";
@@ -127,15 +141,17 @@ export class RenderWorkerProcess {
         ...(target ? { documentKey: target.documentKey } : {}),
         ...(target && !this.holds(target.documentKey) ? { bytes: target.bytes } : {}),
       };
-      const timer = setTimeout(() => {
-        this.kill(new PdfError("PAGE_TIMEOUT", `${operation.kind} did not finish within ${timeoutMs} ms`));
-      }, timeoutMs);
+      const cancelTimer = timer(
+        timeoutMs,
+        () => this.kill(new PdfError("PAGE_TIMEOUT", `${operation.kind} did not finish within ${timeoutMs} ms`)),
+        operation.kind,
+      );
       this.#inFlight = {
         message,
         bytes: target?.bytes,
         resolve: resolve as (result: unknown) => void,
         reject,
-        timer,
+        cancelTimer,
       };
       this.#send(message);
     });
@@ -164,7 +180,7 @@ export class RenderWorkerProcess {
     const inFlight = this.#inFlight;
     if (!inFlight) return;
     this.#inFlight = undefined;
-    clearTimeout(inFlight.timer);
+    inFlight.cancelTimer();
     if (this.state === "busy") this.state = "idle";
     action(inFlight);
   }

@@ -8,6 +8,8 @@ export interface StageClaim {
   documentId: string;
   stage: Stage;
   attempt: number;
+  /** Earlier runs that failed (the retry budget used); runs that were interrupted do not count. */
+  failedAttempts: number;
 }
 
 /**
@@ -24,15 +26,15 @@ export class CheckpointStore {
 
   /** Claims a stage that is not already completed; null when there is nothing to run. */
   async claim(documentId: string, stage: Stage): Promise<StageClaim | null> {
-    const rows = await this.#prisma.$queryRaw<{ attempt: number }[]>`
+    const rows = await this.#prisma.$queryRaw<{ attempt: number; failed_attempts: number }[]>`
       UPDATE checkpoints
          SET status = 'RUNNING', attempt = attempt + 1, started_at = now(), finished_at = NULL,
              error_code = NULL, error_message = NULL, updated_at = now()
        WHERE document_id = ${documentId}::uuid AND stage = ${stage}::"Stage"
          AND status IN ('PENDING', 'RUNNING', 'FAILED')
-      RETURNING attempt`;
+      RETURNING attempt, failed_attempts`;
     const row = rows[0];
-    return row ? { documentId, stage, attempt: row.attempt } : null;
+    return row ? { documentId, stage, attempt: row.attempt, failedAttempts: row.failed_attempts } : null;
   }
 
   async complete(claim: StageClaim, result: { output?: unknown; warnings?: string[]; durationMs: number }): Promise<void> {
@@ -46,13 +48,31 @@ export class CheckpointStore {
     if (count === 0) throw new StaleAttemptError(claim.documentId, claim.stage, claim.attempt);
   }
 
-  /** Records a failure; `retrying` keeps the stage claimable (PENDING) for the next attempt. */
+  /**
+   * Records a failure, which uses one attempt of the stage's budget; `retrying` keeps the stage
+   * claimable (PENDING) for the next attempt.
+   */
   async fail(claim: StageClaim, error: { code: string; message: string; retrying: boolean; durationMs: number }): Promise<boolean> {
     const count = await this.#prisma.$executeRaw`
       UPDATE checkpoints
          SET status = ${error.retrying ? "PENDING" : "FAILED"}::"CheckpointStatus", finished_at = now(),
+             failed_attempts = failed_attempts + 1,
              duration_ms = ${Math.round(error.durationMs)}, error_code = ${error.code},
              error_message = ${error.message.slice(0, 2000)}, updated_at = now()
+       WHERE document_id = ${claim.documentId}::uuid AND stage = ${claim.stage}::"Stage"
+         AND attempt = ${claim.attempt} AND status = 'RUNNING'`;
+    return count > 0;
+  }
+
+  /**
+   * Hands an interrupted run back (a cancel, or this worker stopping): the stage is claimable
+   * again (PENDING) and the run does not count against its attempts, since it never failed.
+   */
+  async release(claim: StageClaim, reason: { code: string; message: string; durationMs: number }): Promise<boolean> {
+    const count = await this.#prisma.$executeRaw`
+      UPDATE checkpoints
+         SET status = 'PENDING', finished_at = now(), duration_ms = ${Math.round(reason.durationMs)},
+             error_code = ${reason.code}, error_message = ${reason.message.slice(0, 2000)}, updated_at = now()
        WHERE document_id = ${claim.documentId}::uuid AND stage = ${claim.stage}::"Stage"
          AND attempt = ${claim.attempt} AND status = 'RUNNING'`;
     return count > 0;

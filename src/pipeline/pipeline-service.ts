@@ -12,6 +12,11 @@ import { expandStages } from "./stage-order.ts";
 import { STAGE_JOB_NAME, stagePayload, type StagePayload } from "./stage-queue.ts";
 import type { UploadStore } from "../uploads/upload-store.ts";
 import { StaleAttemptError } from "./stale-attempt-error.ts";
+import type { StageClaim } from "./checkpoint-store.ts";
+
+/** Runs of one stage that may end without finishing or failing (a stop, a lost worker) before the document fails. */
+const MAX_INTERRUPTED_RUNS = 20;
+const INTERRUPTED_MESSAGE = `The stage was interrupted ${MAX_INTERRUPTED_RUNS} times (stopped or lost workers) without finishing.`;
 
 export interface PipelineOptions {
   /** Attempts of one stage before the document fails. */
@@ -66,7 +71,15 @@ export class PipelineService {
     }
     if (!(await lifecycle.markRunning(documentId, row.batchId, stage))) {
       // Cancelled (or failed) between the read above and the claim: give the stage back.
-      await checkpoints.fail(claim, { code: "CANCELLED", message: "The document is no longer open.", retrying: true, durationMs: 0 });
+      await checkpoints.release(claim, { code: "CANCELLED", message: "The document is no longer open.", durationMs: 0 });
+      return;
+    }
+    if (claim.attempt - claim.failedAttempts > MAX_INTERRUPTED_RUNS) {
+      // Interrupted runs are free, but a stage that takes its worker down every time would
+      // otherwise loop forever.
+      await checkpoints.fail(claim, { code: "STAGE_INTERRUPTED", message: INTERRUPTED_MESSAGE, retrying: false, durationMs: 0 });
+      this.#publish(row.batchId, { kind: "STAGE_FAILED", documentId, stage, status: "FAILED" });
+      await lifecycle.finishDocument(documentId, "FAILED", { code: "STAGE_INTERRUPTED", message: INTERRUPTED_MESSAGE });
       return;
     }
     this.#publish(row.batchId, { kind: "STAGE_STARTED", documentId, stage, status: "RUNNING" });
@@ -121,7 +134,7 @@ export class PipelineService {
 
   async #handleFailure(
     document: StageDocument,
-    claim: { documentId: string; stage: Stage; attempt: number },
+    claim: StageClaim,
     stage: Stage,
     error: unknown,
     signal: AbortSignal,
@@ -135,21 +148,25 @@ export class PipelineService {
     }
     if (signal.aborted) {
       // Cancelled or shutting down: keep the stage claimable so retry/another worker resumes it.
+      // The run was interrupted, not failed: it uses none of the stage's attempts.
       const cancelled = !shutdown.aborted;
-      await checkpoints.fail(claim, { code: cancelled ? "CANCELLED" : "INTERRUPTED", message: String((signal.reason as Error)?.message ?? "aborted"), retrying: true, durationMs });
+      await checkpoints.release(claim, { code: cancelled ? "CANCELLED" : "INTERRUPTED", message: String((signal.reason as Error)?.message ?? "aborted"), durationMs });
       if (!cancelled) await lifecycle.requeue(document.id, stage);
       return;
     }
     const failure = classifyFailure(error);
-    const retrying = !failure.permanent && claim.attempt < options.maxAttempts;
+    // Counted from recorded failures, not from claims: runs cut short by a stop or a dead
+    // worker were claimed too, and must not use up the budget.
+    const failedAttempts = claim.failedAttempts + 1;
+    const retrying = !failure.permanent && failedAttempts < options.maxAttempts;
     logger[failure.permanent ? "info" : "warn"](
-      { err: failure.code === "STAGE_FAILED" ? error : undefined, documentId: document.id, stage, attempt: claim.attempt, code: failure.code, retrying },
+      { err: failure.code === "STAGE_FAILED" ? error : undefined, documentId: document.id, stage, attempt: claim.attempt, failedAttempts, code: failure.code, retrying },
       "stage failed",
     );
     const recorded = await checkpoints.fail(claim, { ...failure, retrying, durationMs });
     if (!recorded) return;
     if (retrying) {
-      const delay = backoffDelayMs(claim.attempt, options.backoffBaseMs, options.backoffMaxMs);
+      const delay = backoffDelayMs(failedAttempts, options.backoffBaseMs, options.backoffMaxMs);
       await lifecycle.requeue(document.id, stage, new Date(Date.now() + delay));
       return;
     }

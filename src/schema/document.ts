@@ -18,7 +18,11 @@ export const StageProgressRef = builder.objectRef<Checkpoint>("StageProgress").i
   fields: (t) => ({
     stage: t.field({ type: StageEnum, resolve: (row) => row.stage }),
     status: t.field({ type: StageStatusEnum, resolve: (row) => row.status }),
-    attempts: t.int({ resolve: (row) => row.attempt }),
+    attempts: t.int({ description: "Runs started, including runs cut short by a stop or a lost worker.", resolve: (row) => row.attempt }),
+    failedAttempts: t.int({
+      description: "Runs that failed: the stage's retry budget used (QUIRE_STAGE_MAX_ATTEMPTS). Interrupted runs do not count.",
+      resolve: (row) => row.failedAttempts,
+    }),
     pagesDone: t.exposeInt("pagesDone"),
     pagesTotal: t.int({ nullable: true, resolve: (row) => row.pagesTotal }),
     durationMs: t.int({ nullable: true, resolve: (row) => row.durationMs }),

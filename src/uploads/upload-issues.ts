@@ -1,4 +1,4 @@
-import { GraphQLError } from "graphql";
+import { DomainError } from "../errors/domain-errors.ts";
 
 /** One reason an upload is refused. */
 export interface UploadIssue {
@@ -10,12 +10,20 @@ export interface UploadIssue {
 }
 
 /**
- * The one error of a refused upload, naming every issue: INVALID_UPLOAD, HTTP 413 when a file
- * is over the size limit and 400 otherwise (the status matters only before execution).
+ * The one error of a refused upload, naming every issue: INVALID_UPLOAD, with the issues in its
+ * details (src/schema/error-mapping.ts answers HTTP 413 when a file is over the size limit and
+ * 400 otherwise; the status matters only before execution).
  */
-export function invalidUploadError(issues: UploadIssue[]): GraphQLError {
-  const tooLarge = issues.some((issue) => issue.code === "FILE_TOO_LARGE");
-  return new GraphQLError(`The upload was rejected and nothing was stored: ${issues.map((issue) => issue.message).join(" ")}`, {
-    extensions: { code: "INVALID_UPLOAD", issues, http: { status: tooLarge ? 413 : 400 } },
-  });
+export class InvalidUploadError extends DomainError {
+  readonly issues: UploadIssue[];
+
+  constructor(issues: UploadIssue[]) {
+    super("INVALID_UPLOAD", `The upload was rejected and nothing was stored: ${issues.map((issue) => issue.message).join(" ")}`, { issues });
+    this.name = "InvalidUploadError";
+    this.issues = issues;
+  }
+}
+
+export function invalidUploadError(issues: UploadIssue[]): InvalidUploadError {
+  return new InvalidUploadError(issues);
 }

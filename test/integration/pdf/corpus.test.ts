@@ -1,8 +1,9 @@
 /**
  * Runs every file of the shared PDF corpus (pdf.js's own regression files: ordinary, unusual,
  * encrypted, fuzzed and hostile) through inspect, render of every page and extract of every
- * page. Each file must succeed or fail with a documented code within a time budget, and the
- * test process (standing in for the API process) must come through unharmed.
+ * page. Each file must succeed or fail with a documented code, and the test process (standing in
+ * for the API process) must come through unharmed. How fast is bench/corpus.ts's business
+ * (`npm run bench -- corpus`): a time limit here would fail on a loaded machine, not on a bug.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -18,7 +19,6 @@ const pdfDir = join(corpusDir, "pdfs");
 const available = existsSync(pdfDir);
 
 const DPI = 150;
-const FILE_BUDGET_MS = 90_000;
 const ALLOWED_CODES: PdfErrorCode[] = [
   "PDF_CORRUPT",
   "PDF_ENCRYPTED",
@@ -113,12 +113,10 @@ describe.skipIf(!available)(`PDF corpus${available ? "" : ` (skipped: ${pdfDir} 
     await pool.close();
   });
 
-  it.each(files)("%s succeeds or fails with a known code, in budget", async (file) => {
+  it.each(files)("%s succeeds or fails with a known code", async (file) => {
     const bytes = new Uint8Array(readFileSync(join(pdfDir, file)));
-    const started = Date.now();
     const outcome = await runFile(pool, file, bytes);
     outcomes.set(file, outcome);
-    expect(Date.now() - started, "time budget").toBeLessThan(FILE_BUDGET_MS);
 
     const expectedFailure = EXPECTED_FAILURES[file];
     if (expectedFailure) {

@@ -44,15 +44,26 @@ describe("render pool limits", () => {
   });
 
   it("kills a page over the time limit with PAGE_TIMEOUT and serves the next request", async () => {
-    const pool = newPool({ size: 1, pageTimeoutMs: 700 });
+    // The time limit is injected: it expires when the test says, while the slow page is still
+    // being rasterised (about 2 s), however fast or loaded this machine is.
+    let expireRender = false;
+    const pool = newPool({
+      size: 1,
+      pageTimeoutMs: 700,
+      operationTimer: (_timeoutMs, onTimeout, operation) => {
+        if (operation === "render" && expireRender) setImmediate(onTimeout);
+        return () => undefined;
+      },
+    });
     await pool.inspect("slow", slow);
     const pidBefore = pool.stats().workers[0]?.pid ?? 0;
-    // PAGE_TIMEOUT and a replaced worker are the behaviour; how late the kill lands depends on
-    // the machine's load, so it is not asserted against the wall clock.
+    expireRender = true;
     await expect(pool.renderPage({ documentKey: "slow", bytes: slow, pageNumber: 1, dpi: 150 })).rejects.toMatchObject({
       code: "PAGE_TIMEOUT",
+      message: "render did not finish within 700 ms",
       permanent: false,
     });
+    expireRender = false;
     await waitFor(() => !isAlive(pidBefore));
     const page = await pool.renderPage({ documentKey: "text", bytes: text, pageNumber: 1, dpi: 72 });
     expect(page.width).toBe(612);

@@ -1,7 +1,8 @@
-import { GraphQLError } from "graphql";
+import { UnauthenticatedError } from "../../../src/auth/auth-errors.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revokeApiKey } from "../../../src/auth/api-key-service.ts";
 import type { GraphQLContext } from "../../../src/schema/context.ts";
+import { expectedGraphQLError } from "../../../src/schema/error-mapping.ts";
 import { createTestUserWithKey, type TestUserWithKey } from "../../helpers/auth.ts";
 import { startTestApp, type TestApp } from "../../helpers/test-app.ts";
 import { sseResults } from "./security-support.ts";
@@ -41,8 +42,9 @@ describe("authentication over HTTP and SSE", () => {
     } catch (caught) {
       error = caught;
     }
-    expect(error).toBeInstanceOf(GraphQLError);
-    expect((error as GraphQLError).extensions).toMatchObject({ code: "UNAUTHENTICATED", http: { status: 401 } });
+    // A domain error; the one mapping gives it its code and HTTP status.
+    expect(error).toBeInstanceOf(UnauthenticatedError);
+    expect(expectedGraphQLError(error)?.extensions).toMatchObject({ code: "UNAUTHENTICATED", http: { status: 401 } });
 
     const result = await testApp.graphql(healthQuery);
     expect(result).toEqual({ data: { health: { status: "ok" } } });

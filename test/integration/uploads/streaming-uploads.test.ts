@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { connect } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestUserWithKey, type TestUserWithKey } from "../../helpers/auth.ts";
 import { buildTextPdf } from "../../helpers/pdf-fixtures.ts";
 import { startTestApp, type TestApp } from "../../helpers/test-app.ts";
@@ -154,6 +153,21 @@ describe("an upload cut off mid-file", () => {
           SELECT (SELECT count(*) FROM upload_staging) AS staged, (SELECT count(*) FROM pg_largeobject_metadata) AS objects`;
         return { staged: Number(row!.staged), objects: Number(row!.objects) };
       };
+      // Waits on the app's own upload store (its real methods, observed): the first bytes
+      // stored, and the unlink that follows the drop.
+      const store = testApp.app.services().uploads;
+      const firstWrite = Promise.withResolvers<void>();
+      const discarded = Promise.withResolvers<void>();
+      const write = store.write.bind(store);
+      const discard = store.discard.bind(store);
+      vi.spyOn(store, "write").mockImplementation(async (...args) => {
+        await write(...args);
+        firstWrite.resolve();
+      });
+      vi.spyOn(store, "discard").mockImplementation(async (...args) => {
+        await discard(...args);
+        discarded.resolve();
+      });
       const boundary = "cut-off-boundary";
       const operations = JSON.stringify({ query: uploadQuery, variables: { files: [null] } });
       const head =
@@ -168,16 +182,11 @@ describe("an upload cut off mid-file", () => {
       );
       // 3 MiB of the promised 10: enough for the file to reach storage before the cut.
       for (let i = 0; i < 3; i++) socket.write(Buffer.alloc(1024 * 1024, 0x20));
-      for (;;) {
-        if ((await count()).staged > 0) break;
-        await sleep(20);
-      }
+      await firstWrite.promise;
+      expect((await count()).staged).toBe(1);
       socket.destroy();
-      for (;;) {
-        const now = await count();
-        if (now.staged === 0 && now.objects === 0) break;
-        await sleep(20);
-      }
+      await discarded.promise;
+      expect(await count()).toEqual({ staged: 0, objects: 0 });
       expect(await prisma.documentJob.count()).toBe(0);
     } finally {
       await testApp.close();

@@ -192,7 +192,7 @@ describe("createCoalescingSubscription", () => {
       (reason: unknown) => reason,
     );
     expect(error).toBeInstanceOf(SubscriberOverflowError);
-    expect((error as SubscriberOverflowError).extensions.code).toBe("SUBSCRIBER_TOO_SLOW");
+    expect((error as SubscriberOverflowError).code).toBe("SUBSCRIBER_TOO_SLOW");
     expect(await subscription.next()).toEqual({ done: true, value: undefined });
   });
 

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "checkpoints" ADD COLUMN     "failed_attempts" INTEGER NOT NULL DEFAULT 0;

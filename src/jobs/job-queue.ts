@@ -71,6 +71,9 @@ export class JobQueue {
     const { databaseUrl, logger } = this.#options;
     const pool = new pg.Pool({ connectionString: databaseUrl, max: this.#options.concurrency + 4, application_name: "quire-jobs" });
     pool.on("error", (error) => logger.warn(`job queue: an idle database connection failed (${shortMessage(error)})`));
+    // A checked-out client's error also reaches the query it is running, which reports it;
+    // this listener only keeps it from being an unhandled 'error' event.
+    pool.on("connect", (client) => client.on("error", () => undefined));
     this.#pool = pool;
     await runMigrations({ pgPool: pool, logger: graphileLogger(logger) });
     this.#utils = await makeWorkerUtils({ pgPool: pool, logger: graphileLogger(logger) });

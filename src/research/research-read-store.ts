@@ -72,4 +72,10 @@ export class ResearchReadStore {
       orderBy: [{ document: { filename: "asc" } }, { documentId: "asc" }, { index: "asc" }],
     });
   }
+
+  /** The user a batch belongs to, or null once the batch is gone. */
+  async batchOwner(batchId: string): Promise<string | null> {
+    const batch = await this.#prisma.batchJob.findUnique({ where: { id: batchId }, select: { userId: true } });
+    return batch?.userId ?? null;
+  }
 }

@@ -29,12 +29,12 @@ export function createResearchRefreshJob(deps: ResearchRefreshDeps): JobDefiniti
   return defineJob({
     name: RESEARCH_REFRESH_JOB,
     payload,
-    run: async ({ batchId }) => {
+    run: async ({ batchId }, { signal }) => {
       const owner = await deps.store.batchOwner(batchId);
       if (owner === null) return;
       try {
         const started = performance.now();
-        const computed = await deps.computed.refresh(batchId, owner);
+        const computed = await deps.computed.refresh(batchId, owner, signal);
         if (computed) deps.logger.info({ batchId, ms: Math.round(performance.now() - started) }, "research results refreshed");
         publishBatchEvent(deps.events, batchId, { kind: "RESEARCH_UPDATED" });
       } catch (error) {

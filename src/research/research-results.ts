@@ -14,6 +14,12 @@ export interface ResearchResultsDeps {
   textWork: TextWork;
 }
 
+interface ComputeOptions {
+  signal?: AbortSignal;
+  /** Called when the stored result is stale and is about to be computed. */
+  onCompute?: () => void;
+}
+
 /**
  * A batch's entity clusters and topics, computed from its finished documents and stored with
  * the fingerprint of what they were computed from. The worker refreshes them as documents
@@ -27,26 +33,29 @@ export class ResearchResults {
     this.#deps = deps;
   }
 
-  /** Both results up to date with the batch's finished documents; true when either was computed. */
-  async refresh(batchId: string, userId: string): Promise<boolean> {
+  /**
+   * Both results up to date with the batch's finished documents; true when either was
+   * computed. `signal` (the worker shutting down) stops the clustering on the text pool.
+   */
+  async refresh(batchId: string, userId: string, signal?: AbortSignal): Promise<boolean> {
     let computed = false;
-    await this.entities(batchId, userId, () => (computed = true));
-    await this.topics(batchId, () => (computed = true));
+    await this.entities(batchId, userId, { signal, onCompute: () => (computed = true) });
+    await this.topics(batchId, { signal, onCompute: () => (computed = true) });
     return computed;
   }
 
   /** `userId` is who the model calls that settle ambiguous pairs are billed to. */
-  entities(batchId: string, userId: string, onCompute?: () => void): Promise<EntityClusterView[]> {
+  entities(batchId: string, userId: string, { signal, onCompute }: ComputeOptions = {}): Promise<EntityClusterView[]> {
     // The model that settles ambiguous pairs is part of what the clusters depend on.
     const { provider, model } = this.#deps.gateway.defaults();
     return this.#stored(batchId, "entities", "CITATIONS", `${provider}/${model}`, onCompute, async () => {
       const mentions: MentionRow[] = (await this.#deps.store.mentions(batchId)).map(({ documentId, page, text, acronym, kind, count }) => ({ documentId, page, text, acronym, kind, count }));
       const decisions = await resolveAmbiguousPairs(this.#deps.gateway, ambiguousPairs(mentions), { userId, subjectId: batchId });
-      return this.#deps.textWork.run("clusterEntities", [batchId, mentions, decisions]);
+      return this.#deps.textWork.run("clusterEntities", [batchId, mentions, decisions], { signal });
     });
   }
 
-  topics(batchId: string, onCompute?: () => void): Promise<TopicClusterView[]> {
+  topics(batchId: string, { signal, onCompute }: ComputeOptions = {}): Promise<TopicClusterView[]> {
     return this.#stored(batchId, "topics", "EMBED", "", onCompute, async () => {
       const chunks = await this.#deps.store.chunkVectors(batchId);
       const byDocument = new Map<string, { vectors: number[][]; texts: string[] }>();
@@ -57,7 +66,7 @@ export class ResearchResults {
         byDocument.set(chunk.documentId, entry);
       }
       const documents: TopicDocument[] = [...byDocument].map(([documentId, entry]) => ({ documentId, vectors: entry.vectors, text: entry.texts.join("\n") }));
-      return this.#deps.textWork.run("clusterTopics", [documents]);
+      return this.#deps.textWork.run("clusterTopics", [documents], { signal });
     });
   }
 

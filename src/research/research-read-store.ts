@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../db/prisma-client.ts";
+import type { Stage } from "../generated/prisma/enums.ts";
 import type { CitationEdge, DocumentJob, EntityMention, PaperMetadata, PaperReference } from "../generated/prisma/client.ts";
 
 /** A reference with the batch document it was linked to, if any. */
@@ -73,9 +74,8 @@ export class ResearchReadStore {
     });
   }
 
-  /** The user a batch belongs to, or null once the batch is gone. */
-  async batchOwner(batchId: string): Promise<string | null> {
-    const batch = await this.#prisma.batchJob.findUnique({ where: { id: batchId }, select: { userId: true } });
-    return batch?.userId ?? null;
+  /** Who a batch belongs to and the stages it asked for, or null once the batch is gone. */
+  batchPlan(batchId: string): Promise<{ userId: string; stages: Stage[] } | null> {
+    return this.#prisma.batchJob.findUnique({ where: { id: batchId }, select: { userId: true, stages: true } });
   }
 }

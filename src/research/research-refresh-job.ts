@@ -4,6 +4,7 @@ import { publishBatchEvent, type EventBus } from "../events/pubsub.ts";
 import { defineJob, type JobDefinition } from "../jobs/job-definition.ts";
 import type { JobQueue } from "../jobs/job-queue.ts";
 import type { Logger } from "../logging/logger.ts";
+import { expandStages } from "../pipeline/stage-order.ts";
 import type { ResearchReadStore } from "./research-read-store.ts";
 import type { ResearchResults } from "./research-results.ts";
 
@@ -13,7 +14,7 @@ export type ResearchRefreshPayload = z.infer<typeof payload>;
 
 export interface ResearchRefreshDeps {
   computed: ResearchResults;
-  store: Pick<ResearchReadStore, "batchOwner">;
+  store: Pick<ResearchReadStore, "batchPlan">;
   events: EventBus;
   logger: Logger;
 }
@@ -30,11 +31,12 @@ export function createResearchRefreshJob(deps: ResearchRefreshDeps): JobDefiniti
     name: RESEARCH_REFRESH_JOB,
     payload,
     run: async ({ batchId }, { signal }) => {
-      const owner = await deps.store.batchOwner(batchId);
-      if (owner === null) return;
+      const batch = await deps.store.batchPlan(batchId);
+      // Gone, or a batch whose documents never reach the stages research is built from.
+      if (!batch || !expandStages(batch.stages).some((stage) => stage === "CITATIONS" || stage === "EMBED")) return;
       try {
         const started = performance.now();
-        const computed = await deps.computed.refresh(batchId, owner, signal);
+        const computed = await deps.computed.refresh(batchId, batch.userId, signal);
         if (computed) deps.logger.info({ batchId, ms: Math.round(performance.now() - started) }, "research results refreshed");
         publishBatchEvent(deps.events, batchId, { kind: "RESEARCH_UPDATED" });
       } catch (error) {

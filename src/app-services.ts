@@ -29,6 +29,8 @@ import { UsageService } from "./providers/usage-service.ts";
 import { UsageStore } from "./providers/usage-store.ts";
 import { ResearchResultStore } from "./research/research-result-store.ts";
 import { ResearchReadStore } from "./research/research-read-store.ts";
+import { createResearchRefreshJob, researchRefreshScheduler } from "./research/research-refresh-job.ts";
+import { ResearchResults } from "./research/research-results.ts";
 import { ResearchService } from "./research/research-service.ts";
 import { createOffloadedLocalAdapter } from "./text-work/offloaded-local-adapter.ts";
 import { TextWorkPool } from "./text-work/text-work-pool.ts";
@@ -100,11 +102,16 @@ export async function startDomainServices(
     jobs: [],
     concurrency: limits.maxConcurrentDocuments,
   });
+  const researchStore = new ResearchReadStore(prisma);
+  const researchResults = new ResearchResults({ store: researchStore, results: new ResearchResultStore(prisma), gateway, textWork });
+  const researchRefresh = createResearchRefreshJob({ computed: researchResults, store: researchStore, events, logger: logger.child({ component: "research" }) });
+  if (runsJobs) queue.register(researchRefresh);
   const lifecycle = new BatchLifecycle({
     prisma,
     events,
     logger: logger.child({ component: "lifecycle" }),
     stages: new StageQueue(prisma),
+    listener: researchRefreshScheduler(queue, researchRefresh),
   });
   const uploads = new UploadStore(prisma, database.url);
   const pipeline = new PipelineService({
@@ -183,7 +190,7 @@ export async function startDomainServices(
     },
   });
   const stopOrphanSweep = embeddingJobs.startOrphanSweep(limits.workerDeadAfterMs, Math.max(250, Math.floor(limits.workerDeadAfterMs / 4)));
-  const research = new ResearchService({ store: new ResearchReadStore(prisma), results: new ResearchResultStore(prisma), batches, gateway });
+  const research = new ResearchService({ store: researchStore, computed: researchResults, batches });
 
   return {
     services: {

@@ -6,11 +6,20 @@ import type { Logger } from "../logging/logger.ts";
 import { expandStages } from "../pipeline/stage-order.ts";
 import type { Db, StageQueue } from "../pipeline/stage-queue.ts";
 
+/** Work that follows a batch's documents (research refreshes); its failures never reach the batch. */
+export interface BatchChangeListener {
+  /** A document ended and the batch is still open. */
+  documentFinished(batchId: string): Promise<void>;
+  /** The batch settled or was cancelled. */
+  batchEnded(batchId: string): Promise<void>;
+}
+
 export interface BatchLifecycleDeps {
   prisma: PrismaClient;
   events: EventBus;
   logger: Logger;
   stages: StageQueue;
+  listener?: BatchChangeListener;
 }
 
 type FinishedStatus = Extract<DocumentStatus, "COMPLETED" | "FAILED" | "CANCELLED">;
@@ -125,7 +134,8 @@ export class BatchLifecycle {
     this.#publish(finished.batchId, { kind: "DOCUMENT_FINISHED", documentId, status });
     for (const id of finished.cancelled) this.#publish(finished.batchId, { kind: "DOCUMENT_FINISHED", documentId: id, status: "CANCELLED" });
     await this.#releaseDependents(finished.batchId, documentId, status);
-    await this.settle(finished.batchId);
+    // A dependent finishing in between has told the listener already; once more is harmless.
+    if (!(await this.settle(finished.batchId))) await this.#tell("documentFinished", finished.batchId);
   }
 
   /** The user cancels: open documents stop (running stages within a poll interval). False if the batch had already ended. */
@@ -139,6 +149,7 @@ export class BatchLifecycle {
     if (!cancelled) return false;
     for (const documentId of cancelled) this.#publish(batchId, { kind: "DOCUMENT_FINISHED", documentId, status: "CANCELLED" });
     this.#publish(batchId, { kind: "BATCH_STATUS", status: "CANCELLED" });
+    await this.#tell("batchEnded", batchId);
     return true;
   }
 
@@ -216,7 +227,10 @@ export class BatchLifecycle {
       await tx.batchJob.update({ where: { id: batchId }, data: { status: next, finishedAt: new Date() } });
       return next;
     });
-    if (status) this.#publish(batchId, { kind: "BATCH_STATUS", status });
+    if (status) {
+      this.#publish(batchId, { kind: "BATCH_STATUS", status });
+      await this.#tell("batchEnded", batchId);
+    }
     return status;
   }
 
@@ -257,6 +271,15 @@ export class BatchLifecycle {
     const moved = documents.length + batches.length;
     if (moved > 0) logger.warn({ documents: documents.length, batches: batches.length }, "moved on orphaned work");
     return moved;
+  }
+
+  /** The batch's status is committed already: a listener that fails is logged, never rethrown. */
+  async #tell(event: keyof BatchChangeListener, batchId: string): Promise<void> {
+    try {
+      await this.#deps.listener?.[event](batchId);
+    } catch (error) {
+      this.#deps.logger.warn({ batchId, event, error: error instanceof Error ? error.message : String(error) }, "batch change listener failed");
+    }
   }
 
   #publish(batchId: string, event: BatchEventInput): void {

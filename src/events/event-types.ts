@@ -16,7 +16,10 @@ export type BatchProgressKind =
   | "STAGE_FAILED"
   | "PAGE_PROGRESS"
   | "DOCUMENT_FINISHED"
-  | "BATCH_STATUS";
+  | "BATCH_STATUS"
+  /** The batch's stored entity clusters and topics were brought up to date (or could not be). */
+  | "RESEARCH_UPDATED"
+  | "RESEARCH_FAILED";
 
 /** Published on `batch:<batchId>`. */
 export interface BatchProgressMessage {

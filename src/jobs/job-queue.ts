@@ -21,6 +21,8 @@ export interface EnqueueOptions {
   runAt?: Date;
   /** At most one pending job per key; re-adding replaces it. */
   jobKey?: string;
+  /** "preserve_run_at" replaces the payload but keeps the pending job's run time (a throttle). */
+  jobKeyMode?: "replace" | "preserve_run_at";
 }
 
 export interface JobQueueOptions {
@@ -168,7 +170,7 @@ export class JobQueue {
       priority: options.priority,
       runAt: options.runAt,
       jobKey: options.jobKey,
-      jobKeyMode: options.jobKey ? "replace" : undefined,
+      jobKeyMode: options.jobKey ? (options.jobKeyMode ?? "replace") : undefined,
       maxAttempts: 5,
     });
   }

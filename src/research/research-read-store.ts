@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../db/prisma-client.ts";
+import type { Stage } from "../generated/prisma/enums.ts";
 import type { CitationEdge, DocumentJob, EntityMention, PaperMetadata, PaperReference } from "../generated/prisma/client.ts";
 
 /** A reference with the batch document it was linked to, if any. */
@@ -71,5 +72,10 @@ export class ResearchReadStore {
       // By filename, not the random document id: k-means++ depends on the order of its points.
       orderBy: [{ document: { filename: "asc" } }, { documentId: "asc" }, { index: "asc" }],
     });
+  }
+
+  /** Who a batch belongs to and the stages it asked for, or null once the batch is gone. */
+  batchPlan(batchId: string): Promise<{ userId: string; stages: Stage[] } | null> {
+    return this.#prisma.batchJob.findUnique({ where: { id: batchId }, select: { userId: true, stages: true } });
   }
 }

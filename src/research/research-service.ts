@@ -1,21 +1,19 @@
 import type { BatchService } from "../batches/batch-service.ts";
 import type { DocumentJob, PaperMetadata } from "../generated/prisma/client.ts";
-import type { ModelGateway } from "../providers/provider-types.ts";
 import { buildCitationNetwork, type CitationNetwork, type CitationNodeView } from "./citation-network.ts";
 import { InvalidInputError } from "../errors/domain-errors.ts";
-import { ambiguousPairs, clusterEntities, entityKey, type EntityClusterView } from "./entity-clustering.ts";
+import { entityKey, type EntityClusterView } from "./entity-clustering.ts";
 import type { EntityKind } from "./entity-kinds.ts";
-import { resolveAmbiguousPairs } from "./entity-model-resolver.ts";
 import { buildExportGraph, toGraphJson, toGraphml } from "./graph-export.ts";
 import type { ReferenceWithTarget, ResearchReadStore } from "./research-read-store.ts";
-import type { ResearchResultKind, ResearchResultStore } from "./research-result-store.ts";
-import { clusterTopics, type TopicClusterView } from "./topic-clustering.ts";
+import type { ResearchResults } from "./research-results.ts";
+import type { TopicClusterView } from "./topic-clustering.ts";
 
 export interface ResearchServiceDeps {
   store: ResearchReadStore;
-  results: ResearchResultStore;
+  /** Entity clusters and topics, stored as documents finish (the worker) or on a stale read. */
+  computed: ResearchResults;
   batches: Pick<BatchService, "getBatch">;
-  gateway: ModelGateway;
 }
 
 /** The aggregate of one batch's research results. */
@@ -43,9 +41,9 @@ const REPORT_TOP = 10;
  * that the batch is the caller's (NOT_FOUND otherwise, exactly like an unknown id).
  * Document-level reads take a document the caller already reached through an owned batch.
  * Per-document results (metadata, references, mentions, edges) are written by the CITATIONS
- * stage as each document finishes. Entity clusters and topics are computed from them once per
- * set of finished documents and stored (ResearchResultStore): later reads serve the stored
- * result until a document finishes or a retry's new attempt changes the set. The citation
+ * stage as each document finishes. Entity clusters and topics are computed from them by the
+ * worker as documents finish and when the batch settles, and stored (ResearchResults): reads
+ * serve the stored result, and compute it themselves only if it is stale. The citation
  * network is read from its stored edges (graphology metrics over a few hundred nodes are cheap).
  */
 export class ResearchService {
@@ -101,26 +99,7 @@ export class ResearchService {
   }
 
   #entities(userId: string, batchId: string): Promise<EntityClusterView[]> {
-    // The model that settles ambiguous pairs is part of what the clusters depend on.
-    const { provider, model } = this.#deps.gateway.defaults();
-    return this.#stored(batchId, "entities", "CITATIONS", `${provider}/${model}`, async () => {
-      const mentions = await this.#deps.store.mentions(batchId);
-      const decisions = await resolveAmbiguousPairs(this.#deps.gateway, ambiguousPairs(mentions), { userId, subjectId: batchId });
-      return clusterEntities(batchId, mentions, decisions);
-    });
-  }
-
-  /** The stored result while its documents are unchanged; computed and stored otherwise. */
-  async #stored<T>(batchId: string, kind: ResearchResultKind, stage: "CITATIONS" | "EMBED", depends: string, compute: () => Promise<T>): Promise<T> {
-    const { results } = this.#deps;
-    // Read before the inputs (see ResearchResultStore).
-    const fingerprint = `${await results.fingerprint(batchId, stage)}|${depends}`;
-    const stored = await results.read<T>(batchId, kind, fingerprint);
-    if (stored !== undefined) return stored;
-    const started = performance.now();
-    const value = await compute();
-    await results.write(batchId, kind, fingerprint, value, performance.now() - started);
-    return value;
+    return this.#deps.computed.entities(batchId, userId);
   }
 
   async topicClusters(userId: string, batchId: string): Promise<TopicClusterView[]> {
@@ -129,19 +108,7 @@ export class ResearchService {
   }
 
   #topics(batchId: string): Promise<TopicClusterView[]> {
-    return this.#stored(batchId, "topics", "EMBED", "", () => this.#computeTopics(batchId));
-  }
-
-  async #computeTopics(batchId: string): Promise<TopicClusterView[]> {
-    const chunks = await this.#deps.store.chunkVectors(batchId);
-    const byDocument = new Map<string, { documentId: string; vectors: number[][]; texts: string[] }>();
-    for (const chunk of chunks) {
-      const entry = byDocument.get(chunk.documentId) ?? { documentId: chunk.documentId, vectors: [], texts: [] };
-      entry.vectors.push(chunk.embedding);
-      entry.texts.push(chunk.text);
-      byDocument.set(chunk.documentId, entry);
-    }
-    return clusterTopics([...byDocument.values()].map((entry) => ({ documentId: entry.documentId, vectors: entry.vectors, text: entry.texts.join("\n") })));
+    return this.#deps.computed.topics(batchId);
   }
 
   /** The citation network with entity co-occurrence as GraphML or graphology JSON. */

@@ -1,4 +1,5 @@
 import { kmeans } from "ml-kmeans";
+import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { contentTerms } from "../text/word-terms.ts";
 
 /** One document as topic clustering sees it: its chunks' vectors and text. */
@@ -27,11 +28,64 @@ function normalise(vector: number[]): number[] {
   return vector.map((value) => value / norm);
 }
 
-/** A document's vector: the normalised mean of its chunks' normalised embeddings. */
+/** A document's embedding: the normalised mean of its chunks' normalised embeddings. */
 function documentVector(vectors: number[][]): number[] {
   const sum = new Array<number>(vectors[0]!.length).fill(0);
   for (const vector of vectors) normalise(vector).forEach((value, index) => (sum[index]! += value));
   return normalise(sum);
+}
+
+/**
+ * Documents as L2-normalised tf-idf vectors (sublinear tf, smoothed idf) over the stemmed
+ * terms that at least two documents share: a term only one paper uses cannot join it to
+ * another, and over the whole vocabulary the comparison is exact, where hashed embeddings
+ * fold thousands of terms into a few hundred dimensions. Sparse (term index -> weight); empty
+ * when no term is shared.
+ */
+function tfidfVectors(termsOf: readonly string[][]): Map<number, number>[] {
+  const documentFrequency = new Map<string, number>();
+  for (const terms of termsOf) for (const term of new Set(terms)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+  const vocabulary = new Map([...documentFrequency].filter(([, count]) => count >= 2).map(([term], index) => [term, index]));
+  if (vocabulary.size === 0) return [];
+  return termsOf.map((terms) => {
+    const counts = new Map<string, number>();
+    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+    const vector = new Map<number, number>();
+    for (const [term, count] of counts) {
+      const index = vocabulary.get(term);
+      if (index !== undefined) vector.set(index, (1 + Math.log(count)) * Math.log((1 + termsOf.length) / (1 + documentFrequency.get(term)!)));
+    }
+    const norm = Math.hypot(...vector.values()) || 1;
+    for (const [index, value] of vector) vector.set(index, value / norm);
+    return vector;
+  });
+}
+
+function sparseDot(a: Map<number, number>, b: Map<number, number>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let dot = 0;
+  for (const [index, value] of small) dot += value * (large.get(index) ?? 0);
+  return dot;
+}
+
+/**
+ * The documents centred on their mean and normalised, as coordinates in the n-dimensional
+ * space they span: the eigenvectors of their Gram matrix scaled by the root of the eigenvalues
+ * give points with exactly the same inner products (so the same k-means and silhouettes) as
+ * the vocabulary-wide vectors, at n dimensions instead of tens of thousands.
+ */
+function centredPoints(vectors: readonly Map<number, number>[]): number[][] {
+  const n = vectors.length;
+  const gram = vectors.map((a) => vectors.map((b) => sparseDot(a, b)));
+  const rowMean = gram.map((row) => row.reduce((sum, value) => sum + value, 0) / n);
+  const total = rowMean.reduce((sum, value) => sum + value, 0) / n;
+  const centred = gram.map((row, i) => row.map((value, j) => value - rowMean[i]! - rowMean[j]! + total));
+  const length = centred.map((row, i) => Math.sqrt(Math.max(row[i]!, 0)) || 1);
+  const cosine = new Matrix(centred.map((row, i) => row.map((value, j) => value / (length[i]! * length[j]!))));
+  const eigen = new EigenvalueDecomposition(cosine, { assumeSymmetric: true });
+  const scale = eigen.realEigenvalues.map((value) => Math.sqrt(Math.max(value, 0)));
+  const vectorsOf = eigen.eigenvectorMatrix;
+  return Array.from({ length: n }, (_row, i) => scale.map((factor, k) => vectorsOf.get(i, k) * factor));
 }
 
 function cosineDistance(a: number[], b: number[]): number {
@@ -88,18 +142,19 @@ function keywords(members: readonly TopicDocument[], all: readonly TopicDocument
 }
 
 /**
- * Groups documents by subject: k-means (ml-kmeans, k-means++) over each document's mean chunk
- * embedding, with k from 2 to 10 chosen by the best mean silhouette; each cluster gets tf-idf
- * keywords and a label made of its top three. Documents without embeddings are left out;
- * fewer than three documents make one topic.
+ * Groups documents by subject: k-means (ml-kmeans, k-means++) over each document's tf-idf
+ * vector (its chunks' text; the mean chunk embedding when no term is shared), with k from 2 to
+ * 10 chosen by the best mean silhouette; each cluster gets tf-idf keywords and a label made of
+ * its top three. Documents without embedded chunks are left out; fewer than three documents
+ * make one topic.
  */
 export function clusterTopics(documents: readonly TopicDocument[]): TopicClusterView[] {
   const usable = documents.filter((document) => document.vectors.length > 0 && document.vectors[0]!.length > 0);
   if (usable.length === 0) return [];
+  const termsOf = new Map(usable.map((document) => [document.documentId, contentTerms(document.text).filter((term) => term.length > 2 && !/^\d+$/.test(term))]));
+  const tfidf = tfidfVectors(usable.map((document) => termsOf.get(document.documentId)!));
   // Centred on the batch's mean: what all papers share ("we propose", "results") says nothing about topics.
-  const raw = usable.map((document) => documentVector(document.vectors));
-  const mean = raw[0]!.map((_value, index) => raw.reduce((sum, vector) => sum + vector[index]!, 0) / raw.length);
-  const points = raw.map((vector) => normalise(vector.map((value, index) => value - mean[index]!)));
+  const points = centredPoints(tfidf.length > 0 ? tfidf : usable.map((document) => new Map(documentVector(document.vectors).entries())));
   const perK: { assignment: number[]; score: number }[] = [];
   for (let k = 2; k <= Math.min(MAX_K, usable.length - 1); k++) {
     let bestOfK = { assignment: points.map(() => 0), score: -1 };
@@ -114,7 +169,6 @@ export function clusterTopics(documents: readonly TopicDocument[]): TopicCluster
   // documents the silhouette keeps creeping up as clusters split into pairs.
   const top = Math.max(0, ...perK.map((entry) => entry.score));
   const best = perK.find((entry) => entry.score >= top - SILHOUETTE_MARGIN) ?? { assignment: points.map(() => 0), score: 0 };
-  const termsOf = new Map(usable.map((document) => [document.documentId, contentTerms(document.text).filter((term) => term.length > 2 && !/^\d+$/.test(term))]));
   const groups = new Map<number, TopicDocument[]>();
   best.assignment.forEach((cluster, index) => groups.set(cluster, [...(groups.get(cluster) ?? []), usable[index]!]));
   return [...groups.values()]

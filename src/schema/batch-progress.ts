@@ -9,7 +9,7 @@ import { StageEnum } from "./pipeline-enums.ts";
 const TERMINAL = new Set(["COMPLETED", "PARTIAL", "FAILED", "CANCELLED"]);
 
 const ProgressKind = builder.enumType("BatchProgressKind", {
-  values: ["SNAPSHOT", "STAGE_STARTED", "STAGE_COMPLETED", "STAGE_FAILED", "PAGE_PROGRESS", "DOCUMENT_FINISHED", "BATCH_STATUS"] as const,
+  values: ["SNAPSHOT", "STAGE_STARTED", "STAGE_COMPLETED", "STAGE_FAILED", "PAGE_PROGRESS", "DOCUMENT_FINISHED", "BATCH_STATUS", "RESEARCH_UPDATED", "RESEARCH_FAILED"] as const,
 });
 
 /** An event as one subscriber sees it, with the batch read for that event under its viewer. */

@@ -14,6 +14,8 @@ import { layoutToMarkdown } from "../text/layout-to-markdown.ts";
 import { ocrTextToMarkdown } from "../text/ocr-text-to-markdown.ts";
 import { summarizeExtractive } from "../text/summarize-extractive.ts";
 import { embedLocal } from "../text/local-embedding.ts";
+import { clusterEntities } from "../research/entity-clustering.ts";
+import { clusterTopics } from "../research/topic-clustering.ts";
 import type { PageTextLayer } from "../text/text-item.ts";
 import { countTokens } from "../text/token-count.ts";
 
@@ -49,6 +51,9 @@ export const TEXT_TASKS = {
     vectors: embedLocal(inputs, dimension),
     inputTokens: inputs.reduce((sum, input) => sum + countTokens(input), 0),
   }),
+  /** Research: a batch's entity clusters and its topics (k-means and silhouettes over every document). */
+  clusterEntities,
+  clusterTopics,
   /** For tests of the error path: a task that fails the way a bug in a text function would. */
   fail: (message: string): never => {
     throw new Error(message);

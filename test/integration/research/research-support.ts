@@ -25,3 +25,23 @@ export async function runPapers(
   if (upload.errors) throw new Error(JSON.stringify(upload.errors));
   return waitForBatch(testApp, headers, upload.data!.uploadBatch.id, { timeoutMs });
 }
+
+/**
+ * Waits on the batch's events until a research refresh ended and `done` holds. `done` is also
+ * checked once right after subscribing, so an outcome reached before that is not missed.
+ */
+export async function awaitResearch(
+  testApp: TestApp,
+  batchId: string,
+  done: (outcome: "RESEARCH_UPDATED" | "RESEARCH_FAILED" | undefined) => boolean | Promise<boolean>,
+): Promise<void> {
+  const subscription = testApp.app.services().events.subscribe("batch", batchId);
+  try {
+    if (await done(undefined)) return;
+    for await (const message of subscription) {
+      if ((message.kind === "RESEARCH_UPDATED" || message.kind === "RESEARCH_FAILED") && (await done(message.kind))) return;
+    }
+  } finally {
+    await subscription.return();
+  }
+}

@@ -73,6 +73,28 @@ describe("topic clustering", () => {
     expect(topics.find((topic) => topic.documentIds[0] === "coin-0")!.keywords[0]).toBe("bitcoin");
   });
 
+  it("groups by the terms documents share, not by embeddings that hashing made alike", () => {
+    // Every embedding points the same way (as hashed features colliding would make them).
+    const same = [[1, 0.5, 0, 0]];
+    const documents = [
+      ...["retrieval ranking query index", "ranking query index retrieval terms", "query index ranking retrieval score"].map((text, i) => ({ documentId: `ir-${i}`, vectors: same, text })),
+      ...["galaxy redshift universe cosmology", "universe cosmology galaxy redshift density", "cosmology galaxy universe redshift matter"].map((text, i) => ({ documentId: `cosmo-${i}`, vectors: same, text })),
+    ];
+    expect(clusterTopics(documents).map((topic) => topic.documentIds)).toEqual(
+      expect.arrayContaining([["cosmo-0", "cosmo-1", "cosmo-2"], ["ir-0", "ir-1", "ir-2"]]),
+    );
+  });
+
+  it("falls back to the embeddings when no two documents share a term", () => {
+    const documents = [
+      { documentId: "a", vectors: [[1, 0]], text: "alpha" },
+      { documentId: "b", vectors: [[0.99, 0.1]], text: "bravo" },
+      { documentId: "c", vectors: [[0, 1]], text: "charlie" },
+      { documentId: "d", vectors: [[0.1, 0.99]], text: "delta" },
+    ];
+    expect(clusterTopics(documents).map((topic) => topic.documentIds)).toEqual(expect.arrayContaining([["a", "b"], ["c", "d"]]));
+  });
+
   it("scores a clean split higher than a mixed one", () => {
     const points = [[1, 0], [0.99, 0.1], [0, 1], [0.1, 0.99]];
     expect(silhouette(points, [0, 0, 1, 1])).toBeGreaterThan(silhouette(points, [0, 1, 0, 1]));

@@ -67,6 +67,17 @@ describe("text work on worker threads", () => {
     // Room for the tokenizer's first load in both threads on a loaded machine; not a speed check.
   }, 60_000);
 
+  it("clusters research results on a thread exactly as in process", async () => {
+    const documents = ["bitcoin block proof coin", "bitcoin coin proof chain", "patient hospital care staff", "patient care hospital ward"].map((text, i) => ({ documentId: `d${i}`, vectors: [[i < 2 ? 1 : 0, i < 2 ? 0 : 1]], text }));
+    const mentions = [0, 1].map((i) => ({ documentId: `d${i}`, page: 1, text: "Google File System", acronym: "GFS", kind: "SYSTEM", count: 2 }));
+    const topics = await pool.run("clusterTopics", [documents]);
+    expect(topics).toEqual(await inProcess.run("clusterTopics", [documents]));
+    expect(topics.map((topic) => topic.documentIds)).toEqual(expect.arrayContaining([["d0", "d1"], ["d2", "d3"]]));
+    const entities = await pool.run("clusterEntities", ["batch", mentions, []]);
+    expect(entities).toEqual(await inProcess.run("clusterEntities", ["batch", mentions, []]));
+    expect(entities.map((cluster) => cluster.documentIds)).toEqual([["d0", "d1"]]);
+  });
+
   it("surfaces a task's error as a TextWorkError naming the task, and keeps serving", async () => {
     const error = await pool.run("fail", ["the layout fell over"]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TextWorkError);

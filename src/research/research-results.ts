@@ -4,7 +4,8 @@ import { ambiguousPairs, type EntityClusterView, type MentionRow } from "./entit
 import { resolveAmbiguousPairs } from "./entity-model-resolver.ts";
 import type { ResearchReadStore } from "./research-read-store.ts";
 import type { ResearchResultKind, ResearchResultStore } from "./research-result-store.ts";
-import type { TopicClusterView, TopicDocument } from "./topic-clustering.ts";
+import { LOCAL_EMBEDDING_MODEL } from "../providers/local-adapter.ts";
+import type { TopicClusterView, TopicDocument, TopicRepresentation } from "./topic-clustering.ts";
 
 export interface ResearchResultsDeps {
   store: ResearchReadStore;
@@ -56,7 +57,9 @@ export class ResearchResults {
   }
 
   topics(batchId: string, { signal, onCompute }: ComputeOptions = {}): Promise<TopicClusterView[]> {
-    return this.#stored(batchId, "topics", "EMBED", "", onCompute, async () => {
+    const { embeddingModel } = this.#deps.gateway.defaults();
+    const representation: TopicRepresentation = embeddingModel === LOCAL_EMBEDDING_MODEL ? "terms" : "embeddings";
+    return this.#stored(batchId, "topics", "EMBED", `${representation}/${embeddingModel}`, onCompute, async () => {
       const chunks = await this.#deps.store.chunkVectors(batchId);
       const byDocument = new Map<string, { vectors: number[][]; texts: string[] }>();
       for (const chunk of chunks) {
@@ -66,7 +69,7 @@ export class ResearchResults {
         byDocument.set(chunk.documentId, entry);
       }
       const documents: TopicDocument[] = [...byDocument].map(([documentId, entry]) => ({ documentId, vectors: entry.vectors, text: entry.texts.join("\n") }));
-      return this.#deps.textWork.run("clusterTopics", [documents], { signal });
+      return this.#deps.textWork.run("clusterTopics", [documents, representation], { signal });
     });
   }
 

@@ -17,6 +17,14 @@ export interface TopicClusterView {
   silhouette: number;
 }
 
+/**
+ * What a document is compared by. "terms": tf-idf over its chunks' text, for the offline
+ * provider, whose chunk embeddings are hashed bag-of-words (a lossy copy of the same terms).
+ * "embeddings": the mean of its chunk embeddings, for a semantic embedding model, which
+ * relates papers that share a subject but not their words.
+ */
+export type TopicRepresentation = "terms" | "embeddings";
+
 const MAX_K = 10;
 // Restarts per k: k-means++ depends on its seed; the best of a few is stable.
 const SEEDS = [1, 2, 3, 4, 5];
@@ -142,17 +150,17 @@ function keywords(members: readonly TopicDocument[], all: readonly TopicDocument
 }
 
 /**
- * Groups documents by subject: k-means (ml-kmeans, k-means++) over each document's tf-idf
- * vector (its chunks' text; the mean chunk embedding when no term is shared), with k from 2 to
+ * Groups documents by subject: k-means (ml-kmeans, k-means++) over each document's vector (see
+ * TopicRepresentation; the mean chunk embedding also when no term is shared), with k from 2 to
  * 10 chosen by the best mean silhouette; each cluster gets tf-idf keywords and a label made of
  * its top three. Documents without embedded chunks are left out; fewer than three documents
  * make one topic.
  */
-export function clusterTopics(documents: readonly TopicDocument[]): TopicClusterView[] {
+export function clusterTopics(documents: readonly TopicDocument[], representation: TopicRepresentation = "terms"): TopicClusterView[] {
   const usable = documents.filter((document) => document.vectors.length > 0 && document.vectors[0]!.length > 0);
   if (usable.length === 0) return [];
   const termsOf = new Map(usable.map((document) => [document.documentId, contentTerms(document.text).filter((term) => term.length > 2 && !/^\d+$/.test(term))]));
-  const tfidf = tfidfVectors(usable.map((document) => termsOf.get(document.documentId)!));
+  const tfidf = representation === "terms" ? tfidfVectors(usable.map((document) => termsOf.get(document.documentId)!)) : [];
   // Centred on the batch's mean: what all papers share ("we propose", "results") says nothing about topics.
   const points = centredPoints(tfidf.length > 0 ? tfidf : usable.map((document) => new Map(documentVector(document.vectors).entries())));
   const perK: { assignment: number[]; score: number }[] = [];

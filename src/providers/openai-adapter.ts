@@ -1,4 +1,5 @@
 import OpenAI from "openai";
+import { createOpenAISdkClient } from "./openai-sdk-client.ts";
 import type {
   ChatCompletionContentPart,
   ChatCompletionCreateParamsNonStreaming,
@@ -37,15 +38,7 @@ export interface OpenAIAdapterOptions {
  * OpenAI-compatible endpoint, through the official SDK with its retries turned off.
  */
 export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdapter {
-  // Every setting is explicit so the SDK never falls back to reading process.env itself.
-  const client = new OpenAI({
-    apiKey: options.apiKey ?? "unused",
-    baseURL: options.baseUrl ?? "https://api.openai.com/v1",
-    organization: null,
-    project: null,
-    maxRetries: 0,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  const client = createOpenAISdkClient(options);
 
   async function generate(call: AdapterGenerateCall): Promise<AdapterGenerateOutput> {
     const body: ChatCompletionCreateParamsNonStreaming = {

@@ -1,6 +1,7 @@
 import OpenAI, { toFile } from "openai";
 import { ProviderError } from "../provider-types.ts";
 import type { FetchLike } from "../provider-adapter.ts";
+import { createOpenAISdkClient } from "../openai-sdk-client.ts";
 import { connectionError, errorFromHttpFailure } from "../provider-error-mapping.ts";
 import type { BatchClient, BatchRequest, BatchResult, RemoteBatch } from "./batch-client.ts";
 
@@ -26,15 +27,7 @@ const TERMINAL: Record<string, RemoteBatch["status"]> = {
  * and error files, whose lines are matched by custom_id.
  */
 export function createOpenAIBatchClient(options: OpenAIBatchClientOptions): BatchClient {
-  const client = new OpenAI({
-    apiKey: options.apiKey ?? "unused",
-    baseURL: options.baseUrl ?? "https://api.openai.com/v1",
-    organization: null,
-    project: null,
-    maxRetries: 0,
-    timeout: options.timeoutMs,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  const client = createOpenAISdkClient(options);
 
   const line = (request: BatchRequest) =>
     JSON.stringify({

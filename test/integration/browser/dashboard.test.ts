@@ -225,6 +225,43 @@ describe("dashboard and GraphiQL in Chromium", () => {
     await b.screenshot("embeddings");
   });
 
+  it("offers the vectors of a job that ended before the page subscribed to it", async () => {
+    const { page } = b;
+    const prisma = api.app.services().db.prisma;
+    const lines = join(dir!, "quick.txt");
+    writeFileSync(lines, "only line\n");
+    // The page's embeddingProgress subscription is held back until the worker has finished the
+    // job, so its first and only event is a terminal SNAPSHOT, never FINISHED. Messages keep their
+    // order (one queue); after this test the route passes everything straight through.
+    let holding = true;
+    await page.routeWebSocket(/\/graphql$/, (ws) => {
+      const server = ws.connectToServer();
+      let queue = Promise.resolve();
+      ws.onMessage((message) => {
+        queue = queue.then(async () => {
+          const text = String(message);
+          if (holding && text.includes("embeddingProgress")) {
+            const { payload } = JSON.parse(text) as { payload: { variables: { id: string } } };
+            await expect.poll(async () => (await prisma.embeddingJob.findUnique({ where: { id: payload.variables.id } }))?.status, WAIT).toBe("COMPLETED");
+          }
+          server.send(message);
+        });
+      });
+    });
+    try {
+      await page.goto(`${origin}/#/embeddings`);
+      await page.reload(); // a fresh page, so its socket goes through the route
+      await page.setInputFiles("#embed-file", lines);
+      await page.click("form button[type=submit]");
+      await expect.poll(() => page.locator("#embed-status").innerText(), WAIT).toContain("quick.txt: completed · 1 of 1 lines");
+      await page.click("#download-embeddings");
+      await page.waitForSelector("#embeddings-link", WAIT);
+      expect(await page.locator("form button[type=submit]").isDisabled()).toBe(false);
+    } finally {
+      holding = false;
+    }
+  });
+
   it("fills a form with generateBatchLive and shows every field with its source", async () => {
     const { page } = b;
     await page.goto(`${origin}/#/forms`);

@@ -3,6 +3,8 @@ import { announce, h, percent, replaceChildren } from "../dom.ts";
 import { EMBED_FILE, EMBEDDING_PROGRESS, type EmbeddingEvent, type EmbeddingJob } from "../../../client/embedding-operations.ts";
 import { plainError } from "../plain-errors.ts";
 
+const ENDED = new Set<EmbeddingJob["status"]>(["COMPLETED", "FAILED", "CANCELLED"]);
+
 /** Embeddings: upload a text file to embedFile, follow embeddingProgress, download the NDJSON. */
 export function mountEmbeddings(main: HTMLElement): () => void {
   let unsubscribe: (() => void) | undefined;
@@ -62,11 +64,14 @@ export function mountEmbeddings(main: HTMLElement): () => void {
     }).then(
       ({ embedFile: job }) => {
         show(job);
+        let finished = false;
         unsubscribe?.();
         unsubscribe = subscribe<{ embeddingProgress: EmbeddingEvent }>(EMBEDDING_PROGRESS, { id: job.id }, {
           next: ({ embeddingProgress: e }) => {
             show(e.job);
-            if (e.kind === "FINISHED") {
+            // A job that ended before the subscription started arrives as a terminal SNAPSHOT, with no FINISHED after it.
+            if (!finished && ENDED.has(e.job.status)) {
+              finished = true;
               announce(`Embedding ${e.job.status.toLowerCase()}.`);
               submit.disabled = false;
               if (e.job.status === "COMPLETED") offerDownload(e.job);

@@ -233,8 +233,10 @@ describe("batch progress across an API process and a worker process", () => {
       expect(events.filter((event) => event.kind === "BATCH_STATUS"), transport).toHaveLength(1);
       expect(events.at(-1), transport).toMatchObject({ kind: "BATCH_STATUS", batch: { status: "COMPLETED", progress: 1, completedCount: 2 } });
     }
-    // The worker did all the work; the API process only served the subscription.
-    expect(stageRuns(worker, documentIds)).toBe(documentIds.length * STAGES.length);
+    // The worker did all the work; the API process only served the subscription. The worker logs
+    // "stage run ended" after the last stage has already finished the batch, so that line may reach
+    // its stdout after the subscription ended: wait for it.
+    await expect.poll(() => stageRuns(worker, documentIds), { timeout: 10_000 }).toBe(documentIds.length * STAGES.length);
     expect(stageRuns(api, documentIds)).toBe(0);
   }
 

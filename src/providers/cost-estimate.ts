@@ -74,22 +74,22 @@ export function estimatePromptCost(
   const inputTokens = prompts.reduce((sum, prompt) => sum + countTokens(prompt.prompt) + (prompt.system ? countTokens(prompt.system) : 0), 0);
   const maxOutputTokens = prompts.reduce((sum, prompt) => sum + (prompt.maxTokens ?? defaultMaxTokens), 0);
   const { provider, model } = target;
-  const inputOnly = prices.costOf(provider, model, { inputTokens, outputTokens: 0, cachedInputTokens: 0 });
-  const full = { inputTokens, outputTokens: maxOutputTokens, cachedInputTokens: 0 };
+  // One purpose: the estimate's totals are its only part's.
   const part = estimatePart(prices, { purpose: "generation.prompt", provider, model, calls: prompts.length, inputTokens, maxOutputTokens });
+  const full = { inputTokens, outputTokens: maxOutputTokens, cachedInputTokens: 0 };
   return {
     provider,
     model,
     prompts: prompts.length,
     documents: 0,
     pages: 0,
-    calls: prompts.length,
+    calls: part.calls,
     parts: [part],
     inputTokens,
     maxOutputTokens,
-    priced: inputOnly.priced,
-    inputCostUsd: roundUsd(inputOnly.costUsd),
-    maxCostUsd: roundUsd(prices.costOf(provider, model, full).costUsd),
+    priced: part.priced,
+    inputCostUsd: part.inputCostUsd,
+    maxCostUsd: part.maxCostUsd,
     maxBatchCostUsd: target.batchAvailable ? roundUsd(prices.costOf(provider, model, full, "batch").costUsd) : null,
   };
 }

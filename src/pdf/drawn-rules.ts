@@ -1,7 +1,6 @@
-import { OPS, Util } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { OPS } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { walkOperators, type Matrix, type OperatorList } from "./operator-walk.ts";
 import type { DrawnRule } from "./pdf-types.ts";
-
-type Matrix = [number, number, number, number, number, number];
 
 // pdf.js's path buffer opcodes (its DrawOPS), with the number of coordinates each one takes.
 const MOVE_TO = 0;
@@ -103,42 +102,17 @@ function pathRules(buffer: ArrayLike<number>, ctm: Matrix, stroked: boolean, fil
  * boxes thin enough to be bars. Curves are drawings, not rules. `viewportTransform` maps PDF
  * user space to the displayed page at scale 1.
  */
-export function drawnRules(operatorList: { fnArray: readonly number[]; argsArray: readonly unknown[] }, viewportTransform: readonly number[]): DrawnRule[] {
-  let ctm = [...viewportTransform] as Matrix;
-  const stack: Matrix[] = [];
+export function drawnRules(operatorList: OperatorList, viewportTransform: readonly number[]): DrawnRule[] {
   const rules: DrawnRule[] = [];
-  const { fnArray, argsArray } = operatorList;
-  // White ink is paper: masks and knocked-out lines do not show.
-  let whiteFill = false;
-  let whiteStroke = false;
-  const colours: [boolean, boolean][] = [];
-  for (let i = 0; i < fnArray.length && rules.length <= MAX_RULES; i++) {
-    const fn = fnArray[i];
-    const args = argsArray[i] as unknown[] | null;
-    if (fn === OPS.save) {
-      stack.push(ctm);
-      colours.push([whiteFill, whiteStroke]);
-    } else if (fn === OPS.restore) {
-      ctm = stack.pop() ?? ctm;
-      [whiteFill, whiteStroke] = colours.pop() ?? [whiteFill, whiteStroke];
-    } else if (fn === OPS.setFillRGBColor || fn === OPS.setFillGray || fn === OPS.setFillCMYKColor) {
-      whiteFill = typeof args?.[0] === "string" && /^#f[c-f]f[c-f]f[c-f]$/i.test(args[0]);
-    } else if (fn === OPS.setStrokeRGBColor || fn === OPS.setStrokeGray || fn === OPS.setStrokeCMYKColor) {
-      whiteStroke = typeof args?.[0] === "string" && /^#f[c-f]f[c-f]f[c-f]$/i.test(args[0]);
-    } else if (fn === OPS.transform && args) ctm = Util.transform(ctm, args) as Matrix;
-    else if (fn === OPS.paintFormXObjectBegin) {
-      stack.push(ctm);
-      const matrix = args?.[0] as number[] | null | undefined;
-      if (matrix) ctm = Util.transform(ctm, matrix) as Matrix;
-    } else if (fn === OPS.paintFormXObjectEnd) ctm = stack.pop() ?? ctm;
-    else if (fn === OPS.constructPath && args) {
-      const [paintOp, data] = args as [number, unknown];
-      const buffer = Array.isArray(data) ? (data[0] as ArrayLike<number> | null) : null;
-      if (!buffer || typeof buffer.length !== "number") continue;
-      const stroked = STROKES.has(paintOp) && !whiteStroke;
-      const filled = FILLS.has(paintOp) && !whiteFill;
-      if (stroked || filled) pathRules(buffer, ctm, stroked, filled, rules);
-    }
-  }
+  walkOperators(operatorList, viewportTransform, (fn, args, state) => {
+    if (fn !== OPS.constructPath || !args) return;
+    const [paintOp, data] = args as [number, unknown];
+    const buffer = Array.isArray(data) ? (data[0] as ArrayLike<number> | null) : null;
+    if (!buffer || typeof buffer.length !== "number") return;
+    const stroked = STROKES.has(paintOp) && !state.whiteStroke;
+    const filled = FILLS.has(paintOp) && !state.whiteFill;
+    if (stroked || filled) pathRules(buffer, state.ctm, stroked, filled, rules);
+    return rules.length <= MAX_RULES;
+  });
   return rules.length > MAX_RULES ? [] : rules;
 }

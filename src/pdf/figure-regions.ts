@@ -1,7 +1,6 @@
 import { OPS, Util } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { walkOperators, type Matrix, type OperatorList } from "./operator-walk.ts";
 import type { PdfBox } from "./pdf-types.ts";
-
-type Matrix = [number, number, number, number, number, number];
 
 // Painted paths smaller than this (glyph-like marks, bullets, table rules) are not figure parts.
 const MIN_PATH_SIDE = 20;
@@ -38,50 +37,23 @@ function union(a: PdfBox, b: PdfBox): PdfBox {
  * inside them is figure text, which layout keeps out of column detection and running text.
  * `viewportTransform` maps PDF user space to the displayed page at scale 1.
  */
-export function figureRegions(
-  operatorList: { fnArray: readonly number[]; argsArray: readonly unknown[] },
-  viewportTransform: readonly number[],
-  pageWidth: number,
-  pageHeight: number,
-): PdfBox[] {
-  let ctm = [...viewportTransform] as Matrix;
-  const stack: Matrix[] = [];
+export function figureRegions(operatorList: OperatorList, viewportTransform: readonly number[], pageWidth: number, pageHeight: number): PdfBox[] {
   const parts: PdfBox[] = [];
-  const { fnArray, argsArray } = operatorList;
-  // White fills are paper, not ink: layout programs lay them under text columns as masks.
-  let whiteFill = false;
-  const whiteStack: boolean[] = [];
-  for (let i = 0; i < fnArray.length; i++) {
-    const fn = fnArray[i];
-    const args = argsArray[i] as unknown[] | null;
-    if (fn === OPS.save) {
-      stack.push(ctm);
-      whiteStack.push(whiteFill);
-    } else if (fn === OPS.restore) {
-      ctm = stack.pop() ?? ctm;
-      whiteFill = whiteStack.pop() ?? whiteFill;
-    } else if (fn === OPS.setFillRGBColor || fn === OPS.setFillGray || fn === OPS.setFillCMYKColor) {
-      whiteFill = typeof args?.[0] === "string" && /^#f[c-f]f[c-f]f[c-f]$/i.test(args[0]);
-    }
-    else if (fn === OPS.transform && args) ctm = Util.transform(ctm, args) as Matrix;
-    else if (fn === OPS.paintFormXObjectBegin) {
-      stack.push(ctm);
-      const matrix = args?.[0] as number[] | null | undefined;
-      if (matrix) ctm = Util.transform(ctm, matrix) as Matrix;
-    } else if (fn === OPS.paintFormXObjectEnd) ctm = stack.pop() ?? ctm;
-    else if (fn === OPS.paintImageXObject || fn === OPS.paintInlineImageXObject || fn === OPS.paintImageMaskXObject) {
+  walkOperators(operatorList, viewportTransform, (fn, args, { ctm, whiteFill }) => {
+    if (fn === OPS.paintImageXObject || fn === OPS.paintInlineImageXObject || fn === OPS.paintImageMaskXObject) {
       // Images are drawn into the unit square of the current transform.
       const box = boxOf([0, 0, 1, 1], ctm);
       if (box.width >= MIN_PATH_SIDE && box.height >= MIN_PATH_SIDE) parts.push(box);
     } else if (fn === OPS.constructPath && args) {
       const [paintOp, , minMax] = args as [number, unknown, number[] | null];
       // A path that only clips paints nothing.
-      if (paintOp === OPS.endPath || !minMax || minMax.length < 4) continue;
-      if (whiteFill && (paintOp === OPS.fill || paintOp === OPS.eoFill)) continue;
+      if (paintOp === OPS.endPath || !minMax || minMax.length < 4) return;
+      // White fills are paper, not ink: layout programs lay them under text columns as masks.
+      if (whiteFill && (paintOp === OPS.fill || paintOp === OPS.eoFill)) return;
       const box = boxOf(minMax, ctm);
       if (box.width >= MIN_PATH_SIDE && box.height >= MIN_PATH_SIDE && box.width * box.height >= MIN_PATH_AREA) parts.push(box);
     }
-  }
+  });
   // Merge touching parts until nothing changes (a figure is usually a handful of parts).
   let regions = parts;
   for (let changed = true; changed; ) {

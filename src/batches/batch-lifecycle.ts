@@ -160,7 +160,10 @@ export class BatchLifecycle {
   async retry(batchId: string): Promise<void> {
     const { prisma, stages } = this.#deps;
     const nothingLeft = await prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM batch_jobs WHERE id = ${batchId}::uuid FOR NO KEY UPDATE`;
+      const [batch] = await tx.$queryRaw<{ stages: Stage[] }[]>`
+        SELECT stages::text[] AS stages FROM batch_jobs WHERE id = ${batchId}::uuid FOR NO KEY UPDATE`;
+      if (!batch) return [];
+      const plan = expandStages(batch.stages);
       const retried = await tx.$queryRaw<{ id: string; depends_on: string[] }[]>`
         UPDATE document_jobs SET status = 'QUEUED', error_code = NULL, error_message = NULL, finished_at = NULL
          WHERE batch_id = ${batchId}::uuid AND status IN ('FAILED', 'CANCELLED')
@@ -177,9 +180,7 @@ export class BatchLifecycle {
       for (const document of retried) {
         const waiting = await tx.documentJob.count({ where: { id: { in: document.depends_on }, status: { not: "COMPLETED" } } });
         if (waiting > 0) continue;
-        const next = await stages.nextStage(document.id, tx);
-        if (next) await stages.enqueue(document.id, next, { db: tx });
-        else done.push(document.id);
+        if ((await stages.enqueueNext(document.id, plan, tx)) === null) done.push(document.id);
       }
       return done;
     });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { PrismaClient } from "../db/prisma-client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Stage } from "../generated/prisma/enums.ts";
-import { expandStages, STAGES } from "./stage-order.ts";
+import { STAGES } from "./stage-order.ts";
 
 /** The Prisma client or an open transaction: enqueueing joins whatever transaction it is given. */
 export type Db = PrismaClient | Prisma.TransactionClient;
@@ -43,20 +43,6 @@ export class StageQueue {
 
   constructor(prisma: PrismaClient) {
     this.#prisma = prisma;
-  }
-
-  /**
-   * The first planned stage of the document not yet completed; null when every stage is done,
-   * undefined when the document does not exist.
-   */
-  async nextStage(documentId: string, db: Db = this.#prisma): Promise<Stage | null | undefined> {
-    const document = await db.documentJob.findUnique({
-      where: { id: documentId },
-      select: { batch: { select: { stages: true } }, checkpoints: { select: { stage: true, status: true } } },
-    });
-    if (!document) return undefined;
-    const done = new Set(document.checkpoints.filter((c) => c.status === "COMPLETED").map((c) => c.stage));
-    return expandStages(document.batch.stages).find((stage) => !done.has(stage)) ?? null;
   }
 
   /**

@@ -19,11 +19,3 @@ export class RateLimitedError extends DomainError {
     this.name = "RateLimitedError";
   }
 }
-
-export function unauthenticatedError(message?: string): UnauthenticatedError {
-  return new UnauthenticatedError(message);
-}
-
-export function rateLimitedError(retryAfterMs: number): RateLimitedError {
-  return new RateLimitedError(retryAfterMs);
-}

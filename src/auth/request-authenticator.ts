@@ -3,7 +3,7 @@ import type { Logger } from "../logging/logger.ts";
 import type { Viewer } from "../schema/context.ts";
 import { tokenFromAuthorization } from "./api-key-format.ts";
 import { authenticate } from "./api-key-service.ts";
-import { rateLimitedError, unauthenticatedError } from "./auth-errors.ts";
+import { RateLimitedError, UnauthenticatedError } from "./auth-errors.ts";
 import type { UserRateLimiter } from "./user-rate-limiter.ts";
 
 /** Where an operation's credentials come from. */
@@ -47,15 +47,15 @@ export function createRequestAuthenticator(deps: { prisma: () => PrismaClient; l
         viewer = source.socketViewer;
       } else if (source.authorization) {
         viewer = await viewerOfToken(source.authorization, logger);
-        if (!viewer) throw unauthenticatedError("The API key is not valid (malformed, unknown or revoked).");
+        if (!viewer) throw new UnauthenticatedError("The API key is not valid (malformed, unknown or revoked).");
       }
       if (viewer) {
         const decision = await deps.limiter().take(viewer.userId);
-        if (!decision.allowed) throw rateLimitedError(decision.retryAfterMs);
+        if (!decision.allowed) throw new RateLimitedError(decision.retryAfterMs);
       }
       const known = viewer;
       return () => {
-        if (!known) throw unauthenticatedError();
+        if (!known) throw new UnauthenticatedError();
         return known;
       };
     },
